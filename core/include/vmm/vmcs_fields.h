@@ -22,6 +22,8 @@ enum vmcs_field_id {
 #undef VMCS_FIELD
     VMCS_FIELD_COUNT
 };
+/* "No field", where a list of fields is expected. */
+#define VMCS_NO_FIELD VMCS_FIELD_COUNT
 
 /* Encodings (the "full" access): VMCS_ENC_GUEST_RIP = 0x681E, ... */
 enum vmcs_field_encoding {

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Mutation cases: checks/guest_segs.def. */
+#include "cases.h"
+
+const struct mutation_case cases_guest_segs[] = {
+    {VMX_CHECK_COUNT, BASE_LONG64, {{0}}, NULL, NULL}, /* placeholder: removed once the section has cases */
+};
+const size_t cases_guest_segs_count = 0;
