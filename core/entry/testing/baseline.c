@@ -320,7 +320,7 @@ void baseline_build(enum baseline b, struct test_entry *t)
         start(t, "bochs-skylake-x");
         basic_controls(t, false);
         long64_guest(t);
-        SET(t, GUEST_CR0, 0x31); /* NE, ET, PE; no paging */
+        SET(t, GUEST_CR0, 0x80000031); /* PG, NE, ET, PE: 32-bit paging (FIXED0 needs PG) */
         SET(t, GUEST_CR3, 0);
         SET(t, GUEST_CR4, 0x2000);
         SET(t, GUEST_IA32_EFER, 0);
