@@ -44,28 +44,6 @@ static const struct peer_row peer_table[] = {
 #undef VMX_CHECK
 };
 
-/* The peer's context setup matches validate.c's. */
-static void peer_ctx(struct vmx_check_ctx *c, const struct vmx_entry_input *in, bool *unchecked)
-{
-    *c = (struct vmx_check_ctx){.in = in, .caps = in->caps, .memory_unchecked = unchecked};
-    c->f = in->vmcs->value;
-    c->pin = FIELD(c, PIN_BASED_VM_EXEC_CONTROL);
-    c->proc = FIELD(c, CPU_BASED_VM_EXEC_CONTROL);
-    c->proc2 = (c->proc & VMX_PROC_ACTIVATE_SECONDARY) ? FIELD(c, SECONDARY_VM_EXEC_CONTROL) : 0;
-    c->proc3 = (c->proc & VMX_PROC_ACTIVATE_TERTIARY) ? FIELD(c, TERTIARY_VM_EXEC_CONTROL) : 0;
-    c->exit = FIELD(c, VM_EXIT_CONTROLS);
-    c->exit2 = (c->exit & VMX_EXIT_ACTIVATE_SECONDARY) ? FIELD(c, SECONDARY_VM_EXIT_CONTROLS) : 0;
-    c->entry = FIELD(c, VM_ENTRY_CONTROLS);
-    c->vmfunc = (c->proc2 & VMX_PROC2_ENABLE_VMFUNC) ? FIELD(c, VM_FUNCTION_CONTROL) : 0;
-    c->ia32e_guest = (c->entry & VMX_ENTRY_IA32E_MODE_GUEST) != 0;
-    c->unrestricted = (c->proc2 & VMX_PROC2_UNRESTRICTED_GUEST) != 0;
-    c->v8086 = (FIELD(c, GUEST_RFLAGS) >> 17) & 1;
-    uint64_t intr = FIELD(c, VM_ENTRY_INTR_INFO_FIELD);
-    c->inject = (intr >> 31) & 1;
-    c->inj_type = (uint8_t)((intr >> 8) & 7);
-    c->inj_vector = (uint8_t)intr;
-}
-
 static unsigned peer_first_failure(const struct vmx_check_ctx *c, bool msr_rows)
 {
     for (unsigned i = 0; i < sizeof peer_table / sizeof peer_table[0]; i++)
@@ -80,24 +58,14 @@ static unsigned peer_check(const struct vmx_entry_input *in)
 {
     bool unchecked = false;
     struct vmx_check_ctx c;
-    peer_ctx(&c, in, &unchecked);
+    vmx_check_ctx_init(&c, in, &unchecked); /* shared with the validator */
     unsigned failed = peer_first_failure(&c, false);
     if (failed != VMX_CHECK_COUNT)
         return failed;
     uint64_t count = FIELD(&c, VM_ENTRY_MSR_LOAD_COUNT);
     for (uint32_t i = 0; i < count && i < 4096; i++) {
-        uint8_t raw[16];
-        if (!read_phys(&c, FIELD(&c, VM_ENTRY_MSR_LOAD_ADDR) + 16ull * i, raw, sizeof raw))
+        if (!vmx_check_ctx_load_msr_entry(&c, i))
             break;
-        uint64_t lo = 0, hi = 0;
-        for (int b = 7; b >= 0; b--) {
-            lo = lo << 8 | raw[b];
-            hi = hi << 8 | raw[8 + b];
-        }
-        c.msr_entry = i + 1;
-        c.msr_index = (uint32_t)lo;
-        c.msr_reserved = (uint32_t)(lo >> 32);
-        c.msr_value = hi;
         failed = peer_first_failure(&c, true);
         if (failed != VMX_CHECK_COUNT)
             return failed;

@@ -38,6 +38,12 @@ struct vmx_check_ctx {
     bool *memory_unchecked;
 };
 
+/* Prepares a context for validating `in` (which has a VMCS). */
+void vmx_check_ctx_init(struct vmx_check_ctx *c, const struct vmx_entry_input *in, bool *unchecked);
+
+/* Reads VM-entry MSR-load entry i (0-based) into c->msr_*; false if unreadable. */
+bool vmx_check_ctx_load_msr_entry(struct vmx_check_ctx *c, uint32_t i);
+
 /* The value of a VMCS field: FIELD(c, GUEST_RIP). */
 #define FIELD(c, name) ((c)->f[VMCS_##name])
 

@@ -24,7 +24,7 @@
 
 #define GUEST_RFLAGS_VM (1ull << 17)
 
-static void ctx_init(struct vmx_check_ctx *c, const struct vmx_entry_input *in, bool *unchecked)
+void vmx_check_ctx_init(struct vmx_check_ctx *c, const struct vmx_entry_input *in, bool *unchecked)
 {
     *c = (struct vmx_check_ctx){.in = in, .caps = in->caps, .memory_unchecked = unchecked};
     c->f = in->vmcs->value;
@@ -70,8 +70,7 @@ static enum vmx_check_id first_msr_failure(const struct vmx_check_ctx *c)
 /* Entries the processor would load: the count field, capped by what can exist. */
 #define MSR_LOAD_ENTRY_LIMIT 4096u
 
-/* Reads MSR-load entry i (0-based) into the context; false if unreadable. */
-static bool load_msr_entry(struct vmx_check_ctx *c, uint32_t i)
+bool vmx_check_ctx_load_msr_entry(struct vmx_check_ctx *c, uint32_t i)
 {
     uint8_t raw[16];
     if (!read_phys(c, FIELD(c, VM_ENTRY_MSR_LOAD_ADDR) + 16ull * i, raw, sizeof raw))
@@ -129,7 +128,7 @@ int vmx_entry_check(const struct vmx_entry_input *in, struct vmx_entry_verdict *
         return VMM_OK;
     }
     struct vmx_check_ctx c;
-    ctx_init(&c, in, &v->memory_unchecked);
+    vmx_check_ctx_init(&c, in, &v->memory_unchecked);
     enum vmx_check_id failed = first_state_failure(&c);
     if (failed != VMX_CHECK_COUNT) {
         set_verdict(v, failed, 0);
@@ -137,7 +136,7 @@ int vmx_entry_check(const struct vmx_entry_input *in, struct vmx_entry_verdict *
     }
     uint32_t count = msr_load_count(&c);
     for (uint32_t i = 0; i < count; i++) {
-        if (!load_msr_entry(&c, i))
+        if (!vmx_check_ctx_load_msr_entry(&c, i))
             break;
         failed = first_msr_failure(&c);
         if (failed != VMX_CHECK_COUNT) {
@@ -168,7 +167,7 @@ size_t vmx_entry_check_all(const struct vmx_entry_input *in, struct vmx_check_fa
     }
     bool unchecked = false;
     struct vmx_check_ctx c;
-    ctx_init(&c, in, &unchecked);
+    vmx_check_ctx_init(&c, in, &unchecked);
 #define VMX_CHECK(name, id, sec, cls, num, pred, arg, ...) \
     if (CLASS_##cls != VMX_CLASS_MSR_LOAD && !pred(&c, (unsigned)(arg))) \
         record(out, max, &n, VMX_CHECK_##name, 0);
@@ -176,7 +175,7 @@ size_t vmx_entry_check_all(const struct vmx_entry_input *in, struct vmx_check_fa
 #undef VMX_CHECK
     uint32_t count = msr_load_count(&c);
     for (uint32_t i = 0; i < count; i++) {
-        if (!load_msr_entry(&c, i))
+        if (!vmx_check_ctx_load_msr_entry(&c, i))
             break;
 #define VMX_CHECK(name, id, sec, cls, num, pred, arg, ...) \
         if (CLASS_##cls == VMX_CLASS_MSR_LOAD && !pred(&c, (unsigned)(arg))) \
