@@ -25,6 +25,7 @@ struct mutation_case {
     /* Optional: other changes (capabilities, entry input, memory). */
     void (*tweak)(struct test_entry *t);
     const char *what;        /* the scenario, for messages and docs */
+    uint32_t msr_entry;      /* MSR-load checks: the expected exit-34 qualification (0: any) */
 };
 
 /* Shorthands for case tables. */

@@ -69,7 +69,8 @@ size_t run_mutation_cases(const char *table, const struct mutation_case *cases, 
         const struct mutation_case *mc = &cases[i];
         mutation_case_prepare(mc, t);
         vmx_entry_check(&t->in, &v);
-        bool ok = v.check == mc->check && verdict_matches_class(&v, mc->check);
+        bool ok = v.check == mc->check && verdict_matches_class(&v, mc->check) &&
+                  (mc->msr_entry == 0 || v.qualification == mc->msr_entry);
         struct vmx_check_failure all[64];
         size_t nall = vmx_entry_check_all(&t->in, all, 64);
         bool listed = false;
