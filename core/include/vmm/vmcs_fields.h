@@ -131,7 +131,6 @@ void vmcs_image_clear(struct vmcs_image *v);
 int vmcs_image_read(const struct vmcs_image *v, uint32_t encoding, uint64_t *value);
 int vmcs_image_write(struct vmcs_image *v, uint32_t encoding, uint64_t value);
 
-#endif /* VMM_VMCS_FIELDS_H */
 
 struct vmx_caps;
 struct vmm_textbuf;
@@ -156,3 +155,5 @@ enum vmcs_dump_flags {
  */
 void vmcs_image_dump(const struct vmcs_image *v, const struct vmx_caps *caps, unsigned flags,
                      struct vmm_textbuf *tb);
+
+#endif /* VMM_VMCS_FIELDS_H */
