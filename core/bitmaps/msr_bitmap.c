@@ -3,11 +3,9 @@
 #include "vmm/bitmaps.h"
 
 #define PAGE_SIZE 4096u
-#define QUARTER 0x400u
 #define READ_LOW 0x000u
 #define READ_HIGH 0x400u
-#define WRITE_LOW 0x800u
-#define WRITE_HIGH 0xc00u
+#define WRITE_HALF 0x800u /* write quarters follow their read quarters by 2 KiB */
 
 static void fill(uint8_t *p, uint8_t value)
 {
@@ -66,7 +64,7 @@ int vmm_msr_bitmap_set(struct vmm_msr_bitmap *bm, uint32_t msr, unsigned access,
     if (access & VMM_MSR_ACCESS_READ)
         put_bit(page, quarter, bit, intercept);
     if (access & VMM_MSR_ACCESS_WRITE)
-        put_bit(page, quarter + 2 * QUARTER, bit, intercept);
+        put_bit(page, quarter + WRITE_HALF, bit, intercept);
     return VMM_OK;
 }
 
@@ -77,7 +75,7 @@ bool vmm_msr_bitmap_intercepts(const struct vmm_msr_bitmap *bm, uint32_t msr,
     if (!locate(msr, &quarter, &bit))
         return true;
     if (access == VMM_MSR_ACCESS_WRITE)
-        quarter += 2 * QUARTER;
+        quarter += WRITE_HALF;
     const uint8_t *page = bm->page.hva;
     return (page[quarter + bit / 8] >> (bit % 8)) & 1;
 }

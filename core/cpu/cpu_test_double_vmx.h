@@ -69,7 +69,7 @@ struct cpu_td_vmx {
     struct cpu_td_invvpid invvpid[CPU_TD_MAX_INVVPID];
     unsigned ninvvpid;
     uint32_t invvpid_refuse_types; /* bit t: INVVPID type t fails with error 28 */
-    enum vmcs_field_id missing;    /* a field VMREAD/VMWRITE fail on (error 12); VMCS_NO_FIELD: none */
+    enum vmcs_field_id missing;    /* VMREAD/VMWRITE fail on it (error 12); VMCS_NO_FIELD: none */
 };
 
 /*

@@ -223,3 +223,45 @@ int vmm_event_reinject(struct vmm_cpu *cpu, const struct vmm_exit *exit)
     int rc = vmm_inject_event(cpu, &ev);
     return rc == VMM_OK ? 1 : rc;
 }
+
+#define PIN_NMI_EXITING (1ull << 3)
+#define PIN_VIRTUAL_NMIS (1ull << 5)
+#define BLOCKING_BY_NMI (1ull << 3)
+#define QUAL_NMI_UNBLOCK (1ull << 12)
+
+static bool unblocked_nmis(const struct vmm_exit *e)
+{
+    if ((e->have & VMM_EXIT_HAVE_IDT) && (e->idt_info & VMX_INTR_VALID))
+        return false; /* undefined during event delivery */
+    if (e->have & VMM_EXIT_HAVE_INTR)
+        return (e->intr_info & VMX_INTR_VALID) && (e->intr_info & VMX_INTR_NMI_UNBLOCK) &&
+               (e->intr_info & VMX_INTR_VECTOR_MASK) != VMX_VEC_DF;
+    const struct vmx_exit_info *row = vmx_exit_info_of(e->reason);
+    if (!row || !(e->have & VMM_EXIT_HAVE_QUAL) || e->entry_failure)
+        return false;
+    switch (row->qual) {
+    case VMX_QUAL_EPT_VIOLATION:
+    case VMX_QUAL_NMI_UNBLOCK:
+    case VMX_QUAL_SPP:
+    case VMX_QUAL_NOTIFY:
+        return (e->qualification & QUAL_NMI_UNBLOCK) != 0;
+    default:
+        return false;
+    }
+}
+
+int vmm_event_restore_nmi_blocking(struct vmm_cpu *cpu, const struct vmm_exit *exit)
+{
+    if (!unblocked_nmis(exit))
+        return 0;
+    uint64_t pin, intr;
+    int rc = vmm_vmread(cpu, VMCS_PIN_BASED_VM_EXEC_CONTROL, &pin);
+    if (rc != VMM_OK)
+        return rc;
+    if ((pin & PIN_NMI_EXITING) && !(pin & PIN_VIRTUAL_NMIS))
+        return 0; /* the bit is undefined then */
+    if ((rc = vmm_vmread(cpu, VMCS_GUEST_INTERRUPTIBILITY_INFO, &intr)) != VMM_OK ||
+        (rc = vmm_vmwrite(cpu, VMCS_GUEST_INTERRUPTIBILITY_INFO, intr | BLOCKING_BY_NMI)) != VMM_OK)
+        return rc;
+    return 1;
+}

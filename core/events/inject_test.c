@@ -202,6 +202,48 @@ static void pending_event_reads_back(void **state)
     assert_int_equal(ev.error_code, 7);
 }
 
+static void nmi_blocking_returns_after_a_fault_on_iret(void **state)
+{
+    struct fixture *f = *state;
+    cpu_td_set_vmcs(&f->td, VMCS_GUEST_INTERRUPTIBILITY_INFO, 0x1);
+    /* #GP on IRET that had unblocked NMIs */
+    struct vmm_exit e = {.reason = 0, .have = VMM_EXIT_HAVE_INTR | VMM_EXIT_HAVE_IDT,
+                         .intr_info = 0x80001b0d};
+    assert_int_equal(vmm_event_restore_nmi_blocking(&f->td.cpu, &e), 1);
+    assert_int_equal(cpu_td_vmcs(&f->td, VMCS_GUEST_INTERRUPTIBILITY_INFO), 0x9);
+    /* EPT violation with qualification bit 12 */
+    cpu_td_set_vmcs(&f->td, VMCS_GUEST_INTERRUPTIBILITY_INFO, 0);
+    e = (struct vmm_exit){.reason = 48, .have = VMM_EXIT_HAVE_QUAL | VMM_EXIT_HAVE_IDT,
+                          .qualification = 0x1181};
+    assert_int_equal(vmm_event_restore_nmi_blocking(&f->td.cpu, &e), 1);
+    assert_int_equal(cpu_td_vmcs(&f->td, VMCS_GUEST_INTERRUPTIBILITY_INFO), 0x8);
+}
+
+static void nmi_blocking_is_left_alone_where_the_bit_is_undefined(void **state)
+{
+    struct fixture *f = *state;
+    struct vmm_exit cases[] = {
+        /* during event delivery */
+        {.reason = 48, .have = VMM_EXIT_HAVE_QUAL | VMM_EXIT_HAVE_IDT, .qualification = 0x1000,
+         .idt_info = 0x80000020},
+        /* double fault */
+        {.reason = 0, .have = VMM_EXIT_HAVE_INTR | VMM_EXIT_HAVE_IDT, .intr_info = 0x80001b08},
+        /* bit 12 clear */
+        {.reason = 48, .have = VMM_EXIT_HAVE_QUAL | VMM_EXIT_HAVE_IDT, .qualification = 0x181},
+        /* a reason whose qualification has no such bit */
+        {.reason = 28, .have = VMM_EXIT_HAVE_QUAL | VMM_EXIT_HAVE_IDT, .qualification = 0x1000},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_int_equal(vmm_event_restore_nmi_blocking(&f->td.cpu, &cases[i]), 0);
+    /* NMI exiting without virtual NMIs: undefined */
+    cpu_td_set_vmcs(&f->td, VMCS_PIN_BASED_VM_EXEC_CONTROL, 1u << 3);
+    struct vmm_exit e = {.reason = 48, .have = VMM_EXIT_HAVE_QUAL, .qualification = 0x1000};
+    assert_int_equal(vmm_event_restore_nmi_blocking(&f->td.cpu, &e), 0);
+    cpu_td_set_vmcs(&f->td, VMCS_PIN_BASED_VM_EXEC_CONTROL, (1u << 3) | (1u << 5));
+    assert_int_equal(vmm_event_restore_nmi_blocking(&f->td.cpu, &e), 1);
+    assert_int_equal(cpu_td_vmcs(&f->td, VMCS_GUEST_INTERRUPTIBILITY_INFO), 0x8);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -220,6 +262,8 @@ int main(void)
         T(benign_pending_event_is_replaced),
         T(interrupted_delivery_is_reinjected),
         T(pending_event_reads_back),
+        T(nmi_blocking_returns_after_a_fault_on_iret),
+        T(nmi_blocking_is_left_alone_where_the_bit_is_undefined),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

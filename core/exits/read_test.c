@@ -187,18 +187,20 @@ static void a_field_that_cannot_be_read_is_an_error(void **state)
     assert_int_equal(vmm_exit_read(&f->rec.cpu, &e), VMM_E_NOENT);
 }
 
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(cpuid_exit_reads_reason_length_and_event_fields_only, setup, teardown),
-        cmocka_unit_test_setup_teardown(ept_violation_reads_qualification_and_both_addresses, setup, teardown),
-        cmocka_unit_test_setup_teardown(vmread_exit_reads_instruction_information, setup, teardown),
-        cmocka_unit_test_setup_teardown(exception_exit_reads_exiting_event, setup, teardown),
-        cmocka_unit_test_setup_teardown(entry_failure_reads_only_the_qualification, setup, teardown),
-        cmocka_unit_test_setup_teardown(unknown_reason_reads_qualification_and_original_event, setup, teardown),
-        cmocka_unit_test_setup_teardown(software_event_in_delivery_makes_the_length_read, setup, teardown),
-        cmocka_unit_test_setup_teardown(reason_flags_are_split_from_the_basic_reason, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_field_that_cannot_be_read_is_an_error, setup, teardown),
+        T(cpuid_exit_reads_reason_length_and_event_fields_only),
+        T(ept_violation_reads_qualification_and_both_addresses),
+        T(vmread_exit_reads_instruction_information),
+        T(exception_exit_reads_exiting_event),
+        T(entry_failure_reads_only_the_qualification),
+        T(unknown_reason_reads_qualification_and_original_event),
+        T(software_event_in_delivery_makes_the_length_read),
+        T(reason_flags_are_split_from_the_basic_reason),
+        T(a_field_that_cannot_be_read_is_an_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,7 +8,10 @@
 
 #define CHARS4(a, b, c, d) \
     ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
-#define VENDOR_INTEL CHARS4('G', 'e', 'n', 'u'), CHARS4('n', 't', 'e', 'l'), CHARS4('i', 'n', 'e', 'I')
+/* Leaf 0: the highest basic leaf and "GenuineIntel" in EBX, EDX, ECX. */
+#define LEAF0_INTEL(max)                                                            \
+    {0, 0, false,                                                                   \
+     {(max), CHARS4('G', 'e', 'n', 'u'), CHARS4('n', 't', 'e', 'l'), CHARS4('i', 'n', 'e', 'I')}}
 #define LEAF(l, a, b, c, d) {(l), 0, false, {(a), (b), (c), (d)}}
 #define SUBLEAF(l, s, a, b, c, d) {(l), (s), true, {(a), (b), (c), (d)}}
 
@@ -22,7 +25,7 @@
  * XCR0: x87 | SSE; 39 physical, 48 linear address bits; invariant TSC.
  */
 static const struct vmm_cpuid_leaf generic_intel64[] = {
-    LEAF(0x0, 0xd, VENDOR_INTEL),
+    LEAF0_INTEL(0xd),
     LEAF(0x1, 0x00050654, 0x00010800, 0x06d82203, 0x078ba9ff),
     LEAF(0x2, 0x00feff01, 0, 0, 0),
     SUBLEAF(0x7, 0, 0, 0x00980389, 0, 0),
@@ -43,7 +46,7 @@ static const struct vmm_cpuid_leaf generic_intel64[] = {
  * MSR PAE CX8 CMOV FXSR SSE SSE2; 36 physical, 32 linear address bits.
  */
 static const struct vmm_cpuid_leaf minimal_i686[] = {
-    LEAF(0x0, 0x1, VENDOR_INTEL),
+    LEAF0_INTEL(0x1),
     LEAF(0x1, 0x00000633, 0, 0, 0x07008179),
     LEAF(0x80000000, 0x80000008, 0, 0, 0),
     LEAF(0x80000001, 0, 0, 0, 0),

@@ -7,7 +7,11 @@
  */
 #include "handler_util.h"
 
-#define CR0_PG (1ull << 31)
+/* A failed VMREAD/VMWRITE is the VMM's problem, never the guest's #GP. */
+static int seam(int rc)
+{
+    return rc == VMM_E_NOENT || rc == VMM_E_INVAL ? VMM_E_STATE : rc;
+}
 
 static int guest_efer(struct vmm_vcpu *v, uint64_t *efer)
 {
@@ -29,7 +33,7 @@ static int check_write(struct vmm_vcpu *v, struct vmm_platform *p, uint32_t inde
     if (rc == VMM_OK)
         rc = guest_efer(v, &state.efer);
     if (rc != VMM_OK)
-        return rc;
+        return seam(rc);
     return vmm_wrmsr_check(&p->msrs.model, &state, index, value) == VMM_WRMSR_OK ? VMM_OK
                                                                                  : VMM_E_INVAL;
 }
@@ -43,9 +47,12 @@ static int msr_read(struct vmm_vcpu *v, struct vmm_platform *p, uint32_t index, 
     switch ((enum vmm_gmsr_kind)m->kind) {
     case VMM_GMSR_STORE:
     case VMM_GMSR_READ_ONLY: *value = m->value; return VMM_OK;
-    case VMM_GMSR_VMCS: return vmm_vmread(v->cpu, (enum vmcs_field_id)m->field, value);
-    case VMM_GMSR_EFER: return vmm_vmread(v->cpu, VMCS_GUEST_IA32_EFER, value);
-    case VMM_GMSR_TSC: return vmm_guest_tsc(v, &p->tsc, value);
+    case VMM_GMSR_VMCS: return seam(vmm_vmread(v->cpu, (enum vmcs_field_id)m->field, value));
+    case VMM_GMSR_EFER: return seam(vmm_vmread(v->cpu, VMCS_GUEST_IA32_EFER, value));
+    case VMM_GMSR_TSC: {
+        int rc = vmm_guest_tsc(v, &p->tsc, value);
+        return rc == VMM_E_UNSUPPORTED ? rc : seam(rc);
+    }
     }
     return VMM_E_NOENT;
 }
@@ -58,8 +65,10 @@ static int msr_write(struct vmm_vcpu *v, struct vmm_platform *p, uint32_t index,
         return VMM_E_NOENT;
     if (m->kind == VMM_GMSR_READ_ONLY)
         return VMM_E_INVAL;
-    if (m->kind == VMM_GMSR_TSC)
-        return guest_tsc_set(v, &p->tsc, value);
+    if (m->kind == VMM_GMSR_TSC) {
+        int rc = guest_tsc_set(v, &p->tsc, value);
+        return rc == VMM_E_UNSUPPORTED ? rc : seam(rc);
+    }
     int rc = check_write(v, p, index, value);
     if (rc != VMM_OK)
         return rc;
@@ -68,14 +77,14 @@ static int msr_write(struct vmm_vcpu *v, struct vmm_platform *p, uint32_t index,
         m->value = value;
         return VMM_OK;
     case VMM_GMSR_VMCS:
-        return vmm_vmwrite(v->cpu, (enum vmcs_field_id)m->field, value);
+        return seam(vmm_vmwrite(v->cpu, (enum vmcs_field_id)m->field, value));
     case VMM_GMSR_EFER: {
         uint64_t old;
         if ((rc = vmm_vmread(v->cpu, VMCS_GUEST_IA32_EFER, &old)) != VMM_OK)
-            return rc;
+            return seam(rc);
         /* LMA is the processor's: it follows LME and CR0.PG, not the write. */
         uint64_t efer = (value & ~VMM_EFER_LMA) | (old & VMM_EFER_LMA);
-        return vmm_vmwrite(v->cpu, VMCS_GUEST_IA32_EFER, efer);
+        return seam(vmm_vmwrite(v->cpu, VMCS_GUEST_IA32_EFER, efer));
     }
     default:
         return VMM_E_NOENT;

@@ -92,13 +92,19 @@ int vmm_vcpu_run(struct vmm_vcpu *v, uint64_t max_exits)
             v->note = "no handler bound to this exit reason";
             return stop(v, VMM_STOP_UNKNOWN_EXIT, true);
         }
-        /* The interrupted event goes first; a handler's fault combines with it. */
+        /* Event state the exit interrupted comes back first; a handler's
+         * fault then combines with a re-injected event. */
         rc = vmm_event_reinject(v->cpu, e);
         if (rc < 0) {
             vmm_vcpu_fail(v, rc, "re-injecting the interrupted event failed");
             return stop(v, VMM_STOP_ERROR, true);
         }
         v->stats.reinjections += (uint64_t)rc;
+        rc = vmm_event_restore_nmi_blocking(v->cpu, e);
+        if (rc < 0) {
+            vmm_vcpu_fail(v, rc, "restoring NMI blocking after IRET failed");
+            return stop(v, VMM_STOP_ERROR, true);
+        }
 
         enum vmm_exit_action action = b->fn(v, e, b->ctx);
         if (action != VMM_EXIT_RESUME)

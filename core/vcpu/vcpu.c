@@ -25,14 +25,16 @@ void vmm_vcpu_mark_clear(struct vmm_vcpu *v)
     v->launched = false;
 }
 
-/* Where each GPR lives in struct vmm_guest_gprs (RSP: in the VMCS). */
+/* Where each GPR lives in struct vmm_guest_gprs, by SDM register number (RSP: in the VMCS). */
+#define GPR(name) offsetof(struct vmm_guest_gprs, name)
+static const size_t gpr_offset[16] = {
+    GPR(rax), GPR(rcx), GPR(rdx), GPR(rbx), 0,        GPR(rbp), GPR(rsi), GPR(rdi),
+    GPR(r8),  GPR(r9),  GPR(r10), GPR(r11), GPR(r12), GPR(r13), GPR(r14), GPR(r15),
+};
+
 static uint64_t *gpr_slot(struct vmm_guest_gprs *g, unsigned index)
 {
-    uint64_t *const slots[16] = {
-        &g->rax, &g->rcx, &g->rdx, &g->rbx, 0,      &g->rbp, &g->rsi, &g->rdi,
-        &g->r8,  &g->r9,  &g->r10, &g->r11, &g->r12, &g->r13, &g->r14, &g->r15,
-    };
-    return slots[index];
+    return (uint64_t *)((char *)g + gpr_offset[index]);
 }
 
 int vmm_vcpu_get_gpr(struct vmm_vcpu *v, unsigned index, uint64_t *value)

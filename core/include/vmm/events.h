@@ -99,4 +99,17 @@ int vmm_inject_software_exception(struct vmm_cpu *cpu, uint8_t vector, uint32_t 
  */
 int vmm_event_reinject(struct vmm_cpu *cpu, const struct vmm_exit *exit);
 
+/*
+ * After a VM exit caused by a fault on IRET (or an access it made) that
+ * had unblocked NMIs ("NMI unblocking due to IRET": exiting-event
+ * identification bit 12, or qualification bit 12 of EPT-violation, PML-
+ * full, SPP and instruction-timeout exits), sets blocking by NMI in the
+ * guest interruptibility state, so that re-executing the IRET finds NMIs
+ * blocked as before (SDM Vol. 3C "Information for VM Exits Due to
+ * Vectored Events"). Not done when the bit is undefined: during event
+ * delivery, for #DF, or with "NMI exiting" = 1 and "virtual NMIs" = 0.
+ * Returns 1 if blocking was set, 0 if not needed, or a negative vmm_err.
+ */
+int vmm_event_restore_nmi_blocking(struct vmm_cpu *cpu, const struct vmm_exit *exit);
+
 #endif /* VMM_EVENTS_H */
