@@ -108,6 +108,7 @@ int sim_alloc_page(struct vmm_cpu *cpu, struct vmm_host_page *page)
         s->pool_hint = i + 1;
         vmm_hpa_t hpa = (s->pool_first + i) * SIM_PAGE_SIZE;
         memset(s->mem + hpa, 0, SIM_PAGE_SIZE);
+        s->host_writes++;
         *page = (struct vmm_host_page){.hpa = hpa, .hva = s->mem + hpa};
         return VMM_OK;
     }
@@ -161,9 +162,11 @@ int sim_gpa_write(struct vmm_cpu *cpu, vmm_gpa_t gpa, const void *buf, size_t le
         return VMM_OK;
     if (!buf)
         return VMM_E_INVAL;
-    uint8_t *p = guest_span(sim_of(cpu), gpa, len);
+    struct sim *s = sim_of(cpu);
+    uint8_t *p = guest_span(s, gpa, len);
     if (!p)
         return VMM_E_RANGE;
     memcpy(p, buf, len);
+    s->host_writes++;
     return VMM_OK;
 }

@@ -194,6 +194,27 @@ void sim_set_mov_ss_blocking(struct sim *s, bool blocked)
     s->mov_ss_blocking = blocked;
 }
 
+void sim_set_executor(struct sim *s, sim_execute_fn fn, void *ctx)
+{
+    s->execute = fn;
+    s->execute_ctx = fn ? ctx : NULL;
+}
+
+sim_execute_fn sim_executor(const struct sim *s)
+{
+    return s->execute;
+}
+
+uint64_t sim_host_writes(const struct sim *s)
+{
+    return s->host_writes;
+}
+
+void sim_note_host_write(struct sim *s)
+{
+    s->host_writes++;
+}
+
 uint64_t sim_feature_control(const struct sim *s)
 {
     return s->feature_control;

@@ -119,6 +119,30 @@ const struct vmx_entry_verdict *sim_last_entry(const struct sim *sim);
  */
 void sim_set_mov_ss_blocking(struct sim *sim, bool blocked);
 
+/*
+ * Installs `fn` (with `ctx`) as the executor after creation, or removes it
+ * (fn NULL). The guest-execution engine (engine.h) does this itself.
+ */
+void sim_set_executor(struct sim *sim, sim_execute_fn fn, void *ctx);
+
+/* The executor installed now (NULL when none). */
+sim_execute_fn sim_executor(const struct sim *sim);
+
+/*
+ * Host memory written behind the executor's back: a count that grows with
+ * every gpa_write, every alloc_page (which zeroes the page) and every
+ * sim_note_host_write. The executor drops what it derived from guest code
+ * (Unicorn's translations, the pre-scan) when it changes.
+ */
+uint64_t sim_host_writes(const struct sim *sim);
+
+/*
+ * Says that the caller changed host memory directly (through sim_host_mem
+ * or a page's hva) in a way the guest may execute: the next VM entry
+ * re-reads guest code.
+ */
+void sim_note_host_write(struct sim *sim);
+
 /* IA32_FEATURE_CONTROL now (VMXON may have locked it). */
 uint64_t sim_feature_control(const struct sim *sim);
 

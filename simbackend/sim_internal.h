@@ -45,6 +45,7 @@ struct sim {
     void *execute_ctx;
 
     struct sim_invalidations invalidations;
+    uint64_t host_writes; /* sim_host_writes() */
 };
 
 static inline struct sim *sim_of(struct vmm_cpu *cpu)

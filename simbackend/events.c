@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Events: exceptions raised while the guest runs, external interrupts and
+ * NMIs arriving at instruction boundaries, and events injected by VM entry.
+ * Unicorn never uses the guest's IDT, so the model decides for each event:
+ * a VM exit (exception bitmap with the #PF error-code mask/match, NMI and
+ * external-interrupt exiting, the interrupt and NMI windows) or delivery
+ * through the guest's 64-bit IDT (SDM Vol. 3A "Interrupt and Exception
+ * Handling", 64-bit mode): gate checks, IST, the 16-byte-aligned frame
+ * SS, RSP, RFLAGS, CS, RIP [, error code], RFLAGS.IF cleared through an
+ * interrupt gate. A fault during delivery combines with the event being
+ * delivered (benign / contributory / page fault: #DF, then triple fault),
+ * and a VM exit it causes reports that event as IDT-vectoring information.
+ *
+ * Boundary priority (highest first): pending MTF, VMX-preemption timer,
+ * NMI window, NMI, interrupt window, external interrupt.
+ */
+#include <string.h>
+
+#include "engine_internal.h"
+
+#define RFLAGS_TF (1ull << 8)
+#define RFLAGS_IF (1ull << 9)
+#define RFLAGS_NT (1ull << 14)
+#define RFLAGS_RF (1ull << 16)
+#define RFLAGS_VM (1ull << 17)
+
+enum ev_class { EV_BENIGN, EV_CONTRIBUTORY, EV_PAGE_FAULT, EV_DOUBLE_FAULT };
+
+static enum ev_class class_of(const struct event *ev)
+{
+    if (ev->type != VMX_EVENT_HW_EXCEPTION)
+        return EV_BENIGN;
+    switch (ev->vector) {
+    case 0: case 10: case 11: case 12: case 13: return EV_CONTRIBUTORY;
+    case 14: return EV_PAGE_FAULT;
+    case 8: return EV_DOUBLE_FAULT;
+    default: return EV_BENIGN;
+    }
+}
+
+static bool software_event(uint8_t type)
+{
+    return type == VMX_EVENT_SW_INTR || type == VMX_EVENT_PRIV_SW_EXCEPTION ||
+           type == VMX_EVENT_SW_EXCEPTION;
+}
+
+bool eng_has_error_code(unsigned vector)
+{
+    return vector < 32 && ((1u << vector) & ((1u << 8) | (0x1fu << 10) | (1u << 17) | (1u << 21)));
+}
+
+static struct event fault(uint8_t vector, uint32_t error)
+{
+    return (struct event){.type = VMX_EVENT_HW_EXCEPTION, .vector = vector,
+                          .has_error = eng_has_error_code(vector), .error = error};
+}
+
+static uint32_t event_info(const struct event *ev)
+{
+    return ev->vector | (uint32_t)ev->type << VMX_INTR_TYPE_SHIFT |
+           (ev->has_error ? VMX_INTR_ERROR_VALID : 0) | VMX_INTR_VALID;
+}
+
+/* Whether the exception bitmap (and the #PF error-code mask/match) makes `ev` exit. */
+static bool exception_exits(const struct sim_engine *e, const struct event *ev)
+{
+    if (ev->type != VMX_EVENT_HW_EXCEPTION && ev->type != VMX_EVENT_SW_EXCEPTION &&
+        ev->type != VMX_EVENT_PRIV_SW_EXCEPTION)
+        return false;
+    bool bit = (e->ctl.exc_bitmap >> ev->vector) & 1;
+    if (ev->vector == VMX_VEC_PF) {
+        bool match = (ev->error & e->ctl.pfec_mask) == e->ctl.pfec_match;
+        return bit == match;
+    }
+    return bit;
+}
+
+/* Writes Unicorn's CR2 (and CR3 back: writing CR2 also writes CR3 in 2.1.1). */
+static void set_cr2(struct sim_engine *e, uint64_t cr2)
+{
+    uint64_t cr3 = eng_reg(e, UC_X86_REG_CR3);
+    eng_set(e, UC_X86_REG_CR2, cr2);
+    eng_set(e, UC_X86_REG_CR3, cr3);
+    e->cr2 = cr2;
+}
+
+/* A VM exit for exception `ev`, during delivery of `orig` when not NULL. */
+static void exit_for_exception(struct sim_engine *e, const struct event *ev,
+                               const struct event *orig)
+{
+    uint64_t qual = ev->vector == VMX_VEC_PF ? ev->cr2 : ev->vector == VMX_VEC_DB ? ev->dr6 : 0;
+    exit_set(e, VMX_EXIT_EXCEPTION_NMI, qual);
+    e->exit.intr_info = event_info(ev);
+    e->exit.intr_error = ev->has_error ? ev->error : 0;
+    if (software_event(ev->type))
+        e->exit.len = ev->instr_len;
+    if (orig) {
+        e->exit.idt_info = event_info(orig);
+        e->exit.idt_error = orig->has_error ? orig->error : 0;
+        if (software_event(orig->type))
+            e->exit.len = orig->instr_len;
+    }
+    /* A #PF that exits leaves CR2 as it was. */
+    if (ev->vector == VMX_VEC_PF && ev->type == VMX_EVENT_HW_EXCEPTION)
+        set_cr2(e, e->cr2);
+}
+
+/* ---- IDT delivery ---- */
+
+enum delivery { DELIVERED, NESTED_FAULT, DELIVERY_STOPPED };
+
+static uint64_t get64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* Reads the descriptor of `sel` from the GDT or LDT; false with *nested on a fault. */
+static bool read_descriptor(struct sim_engine *e, uint16_t sel, uint32_t ext, uint64_t *desc,
+                            struct event *nested)
+{
+    uc_x86_mmr table;
+    uc_reg_read(e->uc, (sel & 4) ? UC_X86_REG_LDTR : UC_X86_REG_GDTR, &table);
+    if ((uint32_t)(sel | 7) > table.limit) {
+        *nested = fault(VMX_VEC_GP, (sel & 0xfffc) | ext);
+        return false;
+    }
+    struct event pf;
+    int rc = lin_read(e, table.base + (sel & ~7u), desc, 8, PAGING_ACCESS_IMPLICIT, &pf);
+    if (rc == VMM_E_FAULT) {
+        *nested = pf;
+        return false;
+    }
+    if (rc != VMM_OK) {
+        *nested = fault(VMX_VEC_GP, ext);
+        return false;
+    }
+    return true;
+}
+
+static enum delivery idt_deliver(struct sim_engine *e, const struct event *ev,
+                                 struct event *nested)
+{
+    uint32_t ext = software_event(ev->type) ? 0 : 1;
+    uint32_t idt_code = (uint32_t)ev->vector * 8 + 2 + ext;
+    uc_x86_mmr idtr;
+    uc_reg_read(e->uc, UC_X86_REG_IDTR, &idtr);
+    if ((uint32_t)ev->vector * 16 + 15 > idtr.limit) {
+        *nested = fault(VMX_VEC_GP, idt_code);
+        return NESTED_FAULT;
+    }
+    uint8_t gate[16];
+    struct event pf;
+    int rc = lin_read(e, idtr.base + ev->vector * 16ull, gate, 16, PAGING_ACCESS_IMPLICIT, &pf);
+    if (rc != VMM_OK) {
+        *nested = rc == VMM_E_FAULT ? pf : fault(VMX_VEC_GP, idt_code);
+        return NESTED_FAULT;
+    }
+    unsigned type = gate[5] & 0xf, dpl = (gate[5] >> 5) & 3, present = gate[5] >> 7;
+    unsigned cpl = eng_cpl(e);
+    if (type != 0xe && type != 0xf) {
+        *nested = fault(VMX_VEC_GP, idt_code);
+        return NESTED_FAULT;
+    }
+    /* INT n, INT3, INTO check the gate's DPL (INT1 and injected hardware events do not). */
+    if ((ev->type == VMX_EVENT_SW_INTR || ev->type == VMX_EVENT_SW_EXCEPTION) && cpl > dpl) {
+        *nested = fault(VMX_VEC_GP, idt_code);
+        return NESTED_FAULT;
+    }
+    if (!present) {
+        *nested = fault(VMX_VEC_NP, idt_code);
+        return NESTED_FAULT;
+    }
+    uint16_t sel = (uint16_t)(gate[2] | gate[3] << 8);
+    uint64_t target = gate[0] | (uint64_t)gate[1] << 8 | (uint64_t)gate[6] << 16 |
+                      (uint64_t)gate[7] << 24 | (uint64_t)gate[8] << 32 |
+                      (uint64_t)gate[9] << 40 | (uint64_t)gate[10] << 48 |
+                      (uint64_t)gate[11] << 56;
+    unsigned ist = gate[4] & 7;
+    if ((sel & 0xfffc) == 0) {
+        *nested = fault(VMX_VEC_GP, ext);
+        return NESTED_FAULT;
+    }
+    uint64_t desc;
+    if (!read_descriptor(e, sel, ext, &desc, nested))
+        return NESTED_FAULT;
+    uint32_t hi = (uint32_t)(desc >> 32);
+    bool code = (hi & (1u << 12)) && (hi & (1u << 11));
+    bool conforming = hi & (1u << 10);
+    unsigned cs_dpl = (hi >> 13) & 3;
+    bool longmode = (hi & (1u << 21)) && !(hi & (1u << 22));
+    if (!code || !longmode || cs_dpl > cpl) {
+        *nested = fault(VMX_VEC_GP, (sel & 0xfffc) | ext);
+        return NESTED_FAULT;
+    }
+    if (!(hi & (1u << 15))) {
+        *nested = fault(VMX_VEC_NP, (sel & 0xfffc) | ext);
+        return NESTED_FAULT;
+    }
+    unsigned new_cpl = conforming ? cpl : cs_dpl;
+    if (new_cpl != cpl) {
+        e->status = (struct sim_engine_status){
+            .refusal = SIM_ENGINE_PRIVILEGE,
+            .what = "event delivery from CPL 3 to a CPL 0 handler (stack switch)",
+            .value = ev->vector};
+        return DELIVERY_STOPPED;
+    }
+    uint64_t rsp = eng_reg(e, UC_X86_REG_RSP);
+    uint64_t old_rsp = rsp;
+    if (ist) {
+        uc_x86_mmr tr;
+        uc_reg_read(e->uc, UC_X86_REG_TR, &tr);
+        uint8_t slot[8];
+        if (0x24 + 8 * ist - 1 > tr.limit) {
+            *nested = fault(VMX_VEC_TS, (tr.selector & 0xfffc) | ext);
+            return NESTED_FAULT;
+        }
+        rc = lin_read(e, tr.base + 0x24 + 8ull * (ist - 1), slot, 8, PAGING_ACCESS_IMPLICIT, &pf);
+        if (rc != VMM_OK) {
+            *nested = rc == VMM_E_FAULT ? pf : fault(VMX_VEC_GP, ext);
+            return NESTED_FAULT;
+        }
+        rsp = get64(slot);
+    }
+    rsp &= ~15ull;
+    uint64_t rflags = eng_reg(e, UC_X86_REG_RFLAGS);
+    uint64_t rip = eng_reg(e, UC_X86_REG_RIP);
+    uint64_t pushed_rip = software_event(ev->type) ? rip + ev->instr_len : rip;
+    uint64_t pushed_flags = rflags;
+    if (ev->type == VMX_EVENT_HW_EXCEPTION && ev->raised_fault)
+        pushed_flags |= RFLAGS_RF; /* faults push RF = 1 so the instruction can restart */
+    /* Pushed in the processor's order, SS first: a fault names the first slot that faults. */
+    uint64_t frame[6] = {eng_reg(e, UC_X86_REG_SS), old_rsp, pushed_flags,
+                         eng_reg(e, UC_X86_REG_CS), pushed_rip, ev->error};
+    unsigned n = ev->has_error ? 6 : 5;
+    for (unsigned i = 0; i < n; i++) {
+        rsp -= 8;
+        rc = lin_write(e, rsp, &frame[i], 8, 0, &pf);
+        if (rc != VMM_OK) {
+            *nested = rc == VMM_E_FAULT ? pf : fault(VMX_VEC_SS, ext);
+            return NESTED_FAULT;
+        }
+    }
+    uint64_t new_rsp = rsp;
+    rflags &= ~(RFLAGS_TF | RFLAGS_NT | RFLAGS_RF | RFLAGS_VM);
+    if (type == 0xe)
+        rflags &= ~RFLAGS_IF;
+    eng_set(e, UC_X86_REG_RSP, new_rsp);
+    eng_set(e, UC_X86_REG_RFLAGS, rflags);
+    eng_set(e, UC_X86_REG_CS, (sel & 0xfffc) | new_cpl);
+    eng_set(e, UC_X86_REG_RIP, target);
+    return DELIVERED;
+}
+
+static void after_delivery(struct sim_engine *e, const struct event *ev)
+{
+    if (ev->type == VMX_EVENT_NMI)
+        e->nmi_blocked = true;
+    if (ev->type == VMX_EVENT_HW_EXCEPTION && ev->vector == VMX_VEC_PF && ev->raised_fault)
+        set_cr2(e, ev->cr2);
+    e->shadow_at = ~0ull;
+    e->halted = false;
+    if (e->ctl.proc & VMX_PROC_MONITOR_TRAP_FLAG)
+        e->mtf_pending = true;
+}
+
+void ev_deliver(struct sim_engine *e, const struct event *ev)
+{
+    struct event cur = *ev;
+    for (unsigned depth = 0;; depth++) {
+        struct event nested;
+        e->delivering = cur;
+        e->delivering_valid = true;
+        enum delivery d = idt_deliver(e, &cur, &nested);
+        e->delivering_valid = false;
+        if (d == DELIVERED) {
+            after_delivery(e, &cur);
+            return;
+        }
+        if (d == DELIVERY_STOPPED)
+            return;
+        enum ev_class first = class_of(&cur), second = class_of(&nested);
+        bool serious = second == EV_CONTRIBUTORY || second == EV_PAGE_FAULT;
+        if ((first == EV_DOUBLE_FAULT && serious) || depth >= 8) {
+            exit_set(e, VMX_EXIT_TRIPLE_FAULT, 0);
+            return;
+        }
+        struct event next = nested;
+        if ((first == EV_CONTRIBUTORY && second == EV_CONTRIBUTORY) ||
+            (first == EV_PAGE_FAULT && serious))
+            next = fault(VMX_VEC_DF, 0);
+        next.raised_fault = true;
+        if (exception_exits(e, &next)) {
+            /* A #DF replaces the event; any other fault reports it as IDT vectoring. */
+            exit_for_exception(e, &next, next.vector == VMX_VEC_DF ? NULL : &cur);
+            return;
+        }
+        cur = next;
+    }
+}
+
+void ev_raise(struct sim_engine *e, const struct event *ev)
+{
+    if (exception_exits(e, ev)) {
+        exit_for_exception(e, ev, NULL);
+        return;
+    }
+    ev_deliver(e, ev);
+}
+
+/* ---- instruction boundaries ---- */
+
+int ev_pending_vector(const struct sim_engine *e)
+{
+    for (int w = 3; w >= 0; w--)
+        if (e->irr[w])
+            return w * 64 + 63 - __builtin_clzll(e->irr[w]);
+    return -1;
+}
+
+bool ev_waiting(struct sim_engine *e)
+{
+    return (e->ctl.proc & (VMX_PROC_INTR_WINDOW_EXITING | VMX_PROC_NMI_WINDOW_EXITING)) ||
+           e->nmi_pending || ev_pending_vector(e) >= 0;
+}
+
+bool ev_boundary(struct sim_engine *e)
+{
+    const struct entry_ctls *c = &e->ctl;
+    if ((c->proc & VMX_PROC_MONITOR_TRAP_FLAG) && (e->mtf_pending || e->icount > e->mtf_from)) {
+        exit_set(e, VMX_EXIT_MONITOR_TRAP_FLAG, 0);
+        return true;
+    }
+    if (e->timer_on && e->icount >= e->timer_expiry) {
+        exit_set(e, VMX_EXIT_PREEMPTION_TIMER, 0);
+        return true;
+    }
+    bool shadow = eng_shadow(e);
+    bool movss = shadow && e->shadow_movss;
+    if ((c->proc & VMX_PROC_NMI_WINDOW_EXITING) && !e->nmi_blocked && !movss) {
+        exit_set(e, VMX_EXIT_NMI_WINDOW, 0);
+        return true;
+    }
+    if (e->nmi_pending && !movss) {
+        struct event nmi = {.type = VMX_EVENT_NMI, .vector = VMX_VEC_NMI};
+        if (c->pin & VMX_PIN_NMI_EXITING) {
+            e->nmi_pending = false;
+            exit_set(e, VMX_EXIT_EXCEPTION_NMI, 0);
+            e->exit.intr_info = event_info(&nmi);
+            return true;
+        }
+        if (!e->nmi_blocked) {
+            e->nmi_pending = false;
+            ev_deliver(e, &nmi);
+            return true;
+        }
+    }
+    if (!(c->proc & VMX_PROC_INTR_WINDOW_EXITING) && ev_pending_vector(e) < 0)
+        return false;
+    bool if_set = eng_reg(e, UC_X86_REG_RFLAGS) & RFLAGS_IF;
+    if ((c->proc & VMX_PROC_INTR_WINDOW_EXITING) && if_set && !shadow) {
+        exit_set(e, VMX_EXIT_INTERRUPT_WINDOW, 0);
+        return true;
+    }
+    int v = ev_pending_vector(e);
+    if (v < 0 || shadow)
+        return false;
+    struct event intr = {.type = VMX_EVENT_EXT_INTR, .vector = (uint8_t)v};
+    if (c->pin & VMX_PIN_EXT_INTR_EXITING) {
+        exit_set(e, VMX_EXIT_EXTERNAL_INTERRUPT, 0);
+        if (c->exit & VMX_EXIT_ACK_INTR_ON_EXIT) {
+            e->irr[v / 64] &= ~(1ull << (v % 64));
+            e->exit.intr_info = event_info(&intr);
+        }
+        return true;
+    }
+    if (!if_set)
+        return false;
+    e->irr[v / 64] &= ~(1ull << (v % 64));
+    ev_deliver(e, &intr);
+    return true;
+}
