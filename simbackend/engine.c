@@ -6,6 +6,7 @@
  * the physical-address space answering all ones (as a bus with nothing on
  * it). The hooks:
  *   block  the pre-scan (prescan.c) of the block about to run;
+ *   fill   with EPT on (UC_TLB_VIRTUAL), every page's translation (translate.c);
  *   code   every instruction: counts it (the TSC), stops at deadlines, and
  *          hands planted instructions to the model (insn.c);
  *   intr   every exception Unicorn raises: error code, old_exception reset;
@@ -14,7 +15,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 
 #include "engine_internal.h"
 
@@ -95,9 +95,7 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
     (void)uc;
     struct sim_engine *e = user;
-    const struct plan_block *b = plan_block_for(e, addr, size);
-    if (getenv("ENG_TRACE")) fprintf(stderr, "block %llx size %u planted %u\n", (unsigned long long)addr, size, b ? b->count : 99);
-    set_cursor(e, b, addr + size);
+    set_cursor(e, plan_block_for(e, addr, size), addr + size);
 }
 
 static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
@@ -190,6 +188,7 @@ static int add_hooks(struct sim_engine *e)
     err |= uc_hook_add(uc, &h, UC_HOOK_CODE, (void *)on_code, e, 1, 0);
     err |= uc_hook_add(uc, &h, UC_HOOK_INTR, (void *)on_intr, e, 1, 0);
     err |= uc_hook_add(uc, &h, UC_HOOK_INSN_INVALID, (void *)on_invalid, e, 1, 0);
+    err |= uc_hook_add(uc, &h, UC_HOOK_TLB_FILL, (void *)xlat_fill, e, 1, 0);
     err |= uc_hook_add(uc, &h, UC_HOOK_INSN, (void *)io_in_hook, e, 1, 0, UC_X86_INS_IN);
     err |= uc_hook_add(uc, &h, UC_HOOK_INSN, (void *)io_out_hook, e, 1, 0, UC_X86_INS_OUT);
     err |= uc_hook_add(uc, &h, UC_HOOK_INSN, (void *)on_cpuid, e, 1, 0, UC_X86_INS_CPUID);

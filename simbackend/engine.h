@@ -18,8 +18,8 @@
  *
  * What the engine cannot represent makes VM entry fail clearly: the
  * VMLAUNCH/VMRESUME returns VMX_FAULT_UD, changes nothing (VMCS, launch
- * state, gprs), and sim_engine_last() says why. This never happens for an
- * entry the engine supports; the supported set is in README.md.
+ * state, gprs), and sim_engine_last() says why. The supported set (64-bit
+ * guests with or without EPT) and what is refused are in README.md.
  */
 #ifndef VMM_SIMBACKEND_ENGINE_H
 #define VMM_SIMBACKEND_ENGINE_H
@@ -46,11 +46,13 @@ struct sim_engine_config sim_engine_config_default(void);
 
 /*
  * Creates the engine for `sim` (cfg NULL: the defaults) and makes it the
- * sim's executor. It maps the sim's host memory as guest-physical memory
- * (GPA = HPA; without EPT this is what a guest sees) and runs the self-test of the Unicorn internals it relies
- * on (sim_engine_selftest). VMM_E_UNSUPPORTED when the linked Unicorn is not
- * 2.1.1 or the self-test fails, VMM_E_NOMEM when Unicorn or the page
- * cannot be had, VMM_E_STATE when the sim already has an executor.
+ * sim's executor. It maps the sim's host memory into Unicorn at address 0
+ * (guest-physical = host-physical without EPT, as on hardware; with EPT the
+ * core's walkers translate) and runs the self-test of the Unicorn internals
+ * it relies on (sim_engine_selftest). VMM_E_UNSUPPORTED when the linked
+ * Unicorn is not 2.1.1 or the self-test fails, VMM_E_NOMEM when Unicorn
+ * cannot be had, VMM_E_STATE when the sim already has an executor,
+ * VMM_E_INVAL for NULL arguments.
  */
 int sim_engine_create(struct sim *sim, const struct sim_engine_config *cfg,
                       struct sim_engine **out);
@@ -63,12 +65,11 @@ enum sim_engine_refusal {
     SIM_ENGINE_RAN = 0,        /* the last entry ran and exited normally */
     SIM_ENGINE_NOT_LONG_MODE,  /* not an IA-32e 64-bit-mode guest (32-bit, real, v8086, compat) */
     SIM_ENGINE_CPL,            /* CPL > 0 at entry that the engine would have to load */
-    SIM_ENGINE_EPT,            /* "enable EPT": not yet (phase 1) */
+    SIM_ENGINE_EPT,            /* an EPT pointer the EPT walker refuses */
     SIM_ENGINE_CONTROL,        /* a VM-execution control whose behaviour is not modelled */
     SIM_ENGINE_DEBUG,          /* armed DR7 breakpoints, pending debug exceptions */
     SIM_ENGINE_ACTIVITY,       /* activity state shutdown or wait-for-SIPI */
     SIM_ENGINE_REGISTER,       /* a register value Unicorn does not hold (read back differs) */
-    SIM_ENGINE_PRIVILEGE,      /* event delivery would change CPL: not modelled (ran, stopped) */
     SIM_ENGINE_HUNG,           /* the guest can never wake up (ran, stopped) */
     SIM_ENGINE_FAILED,         /* Unicorn stopped with an error (ran, stopped) */
 };
@@ -80,7 +81,7 @@ struct sim_engine_status {
 };
 
 /*
- * The outcome of the last entry the executor handled. For the last three
+ * The outcome of the last entry the executor handled. For the last two
  * refusals the guest did run: its state up to the stop is stored in the
  * VMCS and gprs, no exit information is written, and the instruction still
  * returns VMX_FAULT_UD.

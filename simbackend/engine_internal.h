@@ -6,7 +6,9 @@
  *   selftest.c    checks of the Unicorn internals the engine relies on
  *   execute.c     the executor: entry, the run loop, instruction boundaries
  *   load_state.c  VMCS guest state <-> Unicorn (and what it cannot hold)
- *   linear.c      the model's own guest-linear accesses (core paging walker)
+ *   cpl.c         lowering Unicorn's CPL without losing other state
+ *   linear.c      guest-linear -> host-physical (core paging and EPT walkers)
+ *   translate.c   EPT: Unicorn's TLB fills, exact fault addresses, EPT exits
  *   prescan.c     block pre-scan: which instructions need the model
  *   insn.c        what the model does at each such instruction
  *   insn_cr.c     MOV CR/DR, CLTS, LMSW, SMSW
@@ -25,6 +27,7 @@
 #include "engine.h"
 #include "sim_internal.h"
 #include "vmm/events.h" /* vector names only */
+#include "vmm/ept.h"
 #include "vmm/exits.h"
 #include "vmm/msr.h"
 #include "vmm/paging.h"
@@ -132,7 +135,18 @@ enum stop_kind {
     STOP_EVENT,    /* an exception to deliver (e->stop_event), RIP at the fault */
     STOP_BOUNDARY, /* an instruction boundary the run loop wants to look at */
     STOP_HALT,     /* HLT executed without exiting: the activity state is HLT */
+    STOP_SYSCALL,  /* SYSCALL from CPL 3: performed between runs (it lowers CPL) */
     STOP_FAILED,   /* something the engine cannot model (e->status says what) */
+};
+
+/* An EPT violation or misconfiguration met by a translation (translate.c). */
+struct ept_fault {
+    bool pending;
+    uint8_t reason;   /* 48 or 49 */
+    uint64_t qual;    /* 48: access, rights, GLA valid (7), final translation (8) */
+    uint64_t gpa;     /* exact, except a final translation found by a fill: the page */
+    uint64_t gla;     /* the linear address being translated (exact, or a fill's page) */
+    bool final;       /* the access was to the final translation (else a paging-structure entry) */
 };
 
 /* The VM exit being produced. */
@@ -141,6 +155,7 @@ struct exit_record {
     uint64_t qual;
     uint64_t gla;
     bool gla_valid;
+    uint64_t gpa;      /* guest-physical address (EPT exits) */
     uint32_t len;      /* instruction length, 0 when not defined */
     uint32_t info;     /* instruction information, 0 when not defined */
     uint32_t intr_info, intr_error;
@@ -173,6 +188,17 @@ struct seg_model {
 
 enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR, SEG_COUNT };
 
+/* What Unicorn holds, as the model last wrote or read it (load_state.c). */
+struct mirror {
+    bool valid;
+    uint64_t gpr[16];  /* 0 RAX ... 15 R15 (4 = RSP) */
+    uint64_t rip, rflags, cr0, cr3, cr4;
+    uint64_t sel[6];   /* ES CS SS DS FS GS */
+    uint64_t fs_base, gs_base;
+    uint64_t efer, pat, sysenter[3];
+    uc_x86_mmr gdtr, idtr, ldtr, tr;
+};
+
 struct sim_engine {
     struct sim *sim;
     struct sim_engine_config cfg;
@@ -189,6 +215,10 @@ struct sim_engine {
     bool loaded;
     vmm_hpa_t loaded_vmcs;
     struct seg_model seg[SEG_COUNT];
+    struct mirror mirror;
+    bool dt_dirty;         /* the guest may have changed GDTR/IDTR/LDTR/TR (LGDT ... LTR ran) */
+    bool msr_dirty;        /* ... EFER, PAT or SYSENTER MSRs (WRMSR, MSR lists, CR0 writes) */
+    uint64_t cr3;          /* the guest's CR3 now (the plan's key; MOV CR3 keeps it) */
 
     /* Processor state Unicorn lacks. */
     uint64_t cr4_model;    /* CR4 bits Unicorn's CPU model has no use for (VMXE) */
@@ -214,11 +244,11 @@ struct sim_engine {
     bool halted;           /* activity state HLT */
     bool nmi_pending;
     uint64_t irr[4];       /* pending external interrupts, bit per vector */
-    bool hung;
 
     /* The current run. */
     enum stop_kind stop;
     struct event stop_event;
+    uint8_t syscall_len;
     struct exit_record exit;
     bool exit_ready;
     struct event delivering; /* the event whose delivery is in progress (IDT vectoring) */
@@ -227,6 +257,18 @@ struct sim_engine {
     uint32_t cur_end;        /* one past the block's last planted instruction */
     uint64_t cur_next_addr;  /* its address, or NO_ADDR */
     uint64_t cur_block_end;  /* guest-linear end of the running block */
+
+    /* EPT (translate.c): Unicorn asks the fill hook for every page while it is on. */
+    bool ept_on;
+    uint64_t eptp;              /* the EPT pointer Unicorn's TLB was filled under */
+    bool tlb_virtual;           /* Unicorn's TLB mode is UC_TLB_VIRTUAL */
+    struct ept_walk_cfg ept_cfg;
+    struct ept_fault ept_fault; /* what a refused translation met */
+    bool fill_pf;               /* a fill was refused for a guest #PF (fill_pf_error) */
+    bool fill_gp;               /* ... for a non-canonical address (#GP(0)) */
+    uint32_t fill_pf_error;
+    uint64_t fill_page;         /* the refused fill's page and access type */
+    int fill_type;
 
     struct plan plan;
     uint64_t host_writes;    /* sim_host_writes() when translated code was last trusted */
@@ -297,6 +339,9 @@ uint64_t eng_guest_tsc(const struct sim_engine *e);
 struct vmx_status eng_execute(void *ctx, struct sim *sim, enum vmm_entry_kind kind,
                               struct vmm_guest_gprs *gprs);
 
+/* Lowers Unicorn to CPL 0 keeping all other processor state (cpl.c; between runs only). */
+void eng_lower_cpl(struct sim_engine *e);
+
 /* ---- selftest.c ---- */
 
 /* Checks the Unicorn private layout on `uc` (unmapped, fresh). VMM_OK or VMM_E_UNSUPPORTED. */
@@ -315,9 +360,20 @@ uint32_t eng_take_error_code(uc_engine *uc, uc_context *ctx);
 void lin_paging_state(struct sim_engine *e, struct paging_state *ps);
 
 /*
+ * Guest-linear `gva` to host-physical, for `access` (PAGING_ACCESS_*):
+ * the guest's paging, then EPT when it is on. VMM_OK; VMM_E_FAULT with a
+ * #PF in *pf (may be NULL); VMM_E_STATE with e->ept_fault recorded;
+ * VMM_E_RANGE for a non-canonical address. *perms gets what the guest's
+ * paging and EPT allow (EPT_R/W/X) when not NULL.
+ */
+int lin_translate(struct sim_engine *e, const struct paging_state *ps, uint64_t gva,
+                  unsigned access, uint64_t *hpa, struct event *pf, unsigned *perms);
+
+/*
  * Reads / writes `len` bytes at guest-linear `gva` as the processor's own
  * (implicit, supervisor) accesses do, page by page. VMM_OK, or a #PF in
- * *pf (VMM_E_FAULT), or VMM_E_RANGE for a non-canonical address (#GP).
+ * *pf (VMM_E_FAULT), an EPT exit pending (VMM_E_STATE), or VMM_E_RANGE for
+ * a non-canonical address (#GP).
  */
 int lin_read(struct sim_engine *e, uint64_t gva, void *buf, size_t len, unsigned access,
              struct event *pf);
@@ -327,6 +383,20 @@ int lin_write(struct sim_engine *e, uint64_t gva, const void *buf, size_t len, u
 /* The host-physical address of `gva` for an instruction fetch, or NO_ADDR. */
 uint64_t lin_fetch_hpa(struct sim_engine *e, uint64_t gva);
 
+/* ---- translate.c ---- */
+
+/* EPT for this entry: the walk configuration and Unicorn's TLB mode. */
+bool xlat_entry(struct sim_engine *e);
+
+/* Unicorn's TLB-fill hook (UC_TLB_VIRTUAL): the guest's paging, then EPT. */
+bool xlat_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry *entry, void *user);
+
+/* After Unicorn stopped on a refused fill: the #PF or EPT exit, at the exact address. */
+void xlat_fill_refused(struct sim_engine *e);
+
+/* An EPT exit for e->ept_fault (exact addresses), reporting an event being delivered. */
+void xlat_ept_exit(struct sim_engine *e);
+
 /* ---- prescan.c ---- */
 
 int plan_init(struct plan *p);
@@ -335,6 +405,10 @@ void plan_clear(struct plan *p);
 
 /* The plan of the block Unicorn is about to run (decoding it if needed); NULL if unreadable. */
 const struct plan_block *plan_block_for(struct sim_engine *e, uint64_t addr, uint32_t size);
+
+/* The memory operand `op` of a decoded instruction at `addr` (length `len`) as an insn. */
+bool plan_decode_mem(const cs_x86 *x, const cs_x86_op *op, uint64_t addr, uint8_t len,
+                     struct insn *out);
 
 /* Decodes one instruction at `bytes` (the pre-scan's classification); false if undecodable. */
 bool plan_decode(csh cs, const uint8_t *bytes, size_t n, uint64_t addr, struct insn *out);
@@ -363,6 +437,9 @@ enum insn_action insn_cr(struct sim_engine *e, const struct insn *in);
 enum insn_action insn_dr(struct sim_engine *e, const struct insn *in);
 enum insn_action insn_io(struct sim_engine *e, const struct insn *in);
 enum insn_action insn_msr(struct sim_engine *e, const struct insn *in);
+
+/* SYSCALL of length `len` at RIP (STOP_SYSCALL: from CPL 3, between runs). */
+void insn_syscall(struct sim_engine *e, uint8_t len);
 
 /* The model's RDMSR / WRMSR (no VM exit involved): false means #GP(0). */
 bool msr_read(struct sim_engine *e, uint32_t index, uint64_t *value);

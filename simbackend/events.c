@@ -117,27 +117,34 @@ static uint64_t get64(const uint8_t *p)
     return v;
 }
 
-/* Reads the descriptor of `sel` from the GDT or LDT; false with *nested on a fault. */
-static bool read_descriptor(struct sim_engine *e, uint16_t sel, uint32_t ext, uint64_t *desc,
-                            struct event *nested)
+/*
+ * What a failed access of delivery means: a #PF (nested), an EPT exit
+ * (recorded now; delivery stops), or #GP/#SS for a non-canonical address.
+ */
+static enum delivery access_failed(struct sim_engine *e, int rc, const struct event *pf,
+                                   struct event *nested, uint8_t vector, uint32_t code)
+{
+    if (rc == VMM_E_STATE) {
+        xlat_ept_exit(e);
+        return DELIVERY_STOPPED;
+    }
+    *nested = rc == VMM_E_FAULT ? *pf : fault(vector, code);
+    return NESTED_FAULT;
+}
+
+/* Reads the descriptor of `sel` from the GDT or LDT. */
+static enum delivery read_descriptor(struct sim_engine *e, uint16_t sel, uint32_t ext,
+                                     uint64_t *desc, struct event *nested)
 {
     uc_x86_mmr table;
     uc_reg_read(e->uc, (sel & 4) ? UC_X86_REG_LDTR : UC_X86_REG_GDTR, &table);
     if ((uint32_t)(sel | 7) > table.limit) {
         *nested = fault(VMX_VEC_GP, (sel & 0xfffc) | ext);
-        return false;
+        return NESTED_FAULT;
     }
     struct event pf;
     int rc = lin_read(e, table.base + (sel & ~7u), desc, 8, PAGING_ACCESS_IMPLICIT, &pf);
-    if (rc == VMM_E_FAULT) {
-        *nested = pf;
-        return false;
-    }
-    if (rc != VMM_OK) {
-        *nested = fault(VMX_VEC_GP, ext);
-        return false;
-    }
-    return true;
+    return rc == VMM_OK ? DELIVERED : access_failed(e, rc, &pf, nested, VMX_VEC_GP, ext);
 }
 
 static enum delivery idt_deliver(struct sim_engine *e, const struct event *ev,
@@ -154,10 +161,8 @@ static enum delivery idt_deliver(struct sim_engine *e, const struct event *ev,
     uint8_t gate[16];
     struct event pf;
     int rc = lin_read(e, idtr.base + ev->vector * 16ull, gate, 16, PAGING_ACCESS_IMPLICIT, &pf);
-    if (rc != VMM_OK) {
-        *nested = rc == VMM_E_FAULT ? pf : fault(VMX_VEC_GP, idt_code);
-        return NESTED_FAULT;
-    }
+    if (rc != VMM_OK)
+        return access_failed(e, rc, &pf, nested, VMX_VEC_GP, idt_code);
     unsigned type = gate[5] & 0xf, dpl = (gate[5] >> 5) & 3, present = gate[5] >> 7;
     unsigned cpl = eng_cpl(e);
     if (type != 0xe && type != 0xf) {
@@ -184,8 +189,9 @@ static enum delivery idt_deliver(struct sim_engine *e, const struct event *ev,
         return NESTED_FAULT;
     }
     uint64_t desc;
-    if (!read_descriptor(e, sel, ext, &desc, nested))
-        return NESTED_FAULT;
+    enum delivery d = read_descriptor(e, sel, ext, &desc, nested);
+    if (d != DELIVERED)
+        return d;
     uint32_t hi = (uint32_t)(desc >> 32);
     bool code = (hi & (1u << 12)) && (hi & (1u << 11));
     bool conforming = hi & (1u << 10);
@@ -200,28 +206,21 @@ static enum delivery idt_deliver(struct sim_engine *e, const struct event *ev,
         return NESTED_FAULT;
     }
     unsigned new_cpl = conforming ? cpl : cs_dpl;
-    if (new_cpl != cpl) {
-        e->status = (struct sim_engine_status){
-            .refusal = SIM_ENGINE_PRIVILEGE,
-            .what = "event delivery from CPL 3 to a CPL 0 handler (stack switch)",
-            .value = ev->vector};
-        return DELIVERY_STOPPED;
-    }
     uint64_t rsp = eng_reg(e, UC_X86_REG_RSP);
     uint64_t old_rsp = rsp;
-    if (ist) {
+    if (ist || new_cpl != cpl) {
+        /* The new stack from the TSS: IST slot n, else RSP0 for the new CPL (0). */
         uc_x86_mmr tr;
         uc_reg_read(e->uc, UC_X86_REG_TR, &tr);
+        uint32_t off = ist ? 0x24 + 8 * (ist - 1) : 4 + 8 * new_cpl;
         uint8_t slot[8];
-        if (0x24 + 8 * ist - 1 > tr.limit) {
+        if (off + 7 > tr.limit) {
             *nested = fault(VMX_VEC_TS, (tr.selector & 0xfffc) | ext);
             return NESTED_FAULT;
         }
-        rc = lin_read(e, tr.base + 0x24 + 8ull * (ist - 1), slot, 8, PAGING_ACCESS_IMPLICIT, &pf);
-        if (rc != VMM_OK) {
-            *nested = rc == VMM_E_FAULT ? pf : fault(VMX_VEC_GP, ext);
-            return NESTED_FAULT;
-        }
+        rc = lin_read(e, tr.base + off, slot, 8, PAGING_ACCESS_IMPLICIT, &pf);
+        if (rc != VMM_OK)
+            return access_failed(e, rc, &pf, nested, VMX_VEC_GP, ext);
         rsp = get64(slot);
     }
     rsp &= ~15ull;
@@ -238,15 +237,18 @@ static enum delivery idt_deliver(struct sim_engine *e, const struct event *ev,
     for (unsigned i = 0; i < n; i++) {
         rsp -= 8;
         rc = lin_write(e, rsp, &frame[i], 8, 0, &pf);
-        if (rc != VMM_OK) {
-            *nested = rc == VMM_E_FAULT ? pf : fault(VMX_VEC_SS, ext);
-            return NESTED_FAULT;
-        }
+        if (rc != VMM_OK)
+            return access_failed(e, rc, &pf, nested, VMX_VEC_SS, ext);
     }
     uint64_t new_rsp = rsp;
     rflags &= ~(RFLAGS_TF | RFLAGS_NT | RFLAGS_RF | RFLAGS_VM);
     if (type == 0xe)
         rflags &= ~RFLAGS_IF;
+    if (new_cpl != cpl) {
+        /* To CPL 0: SS becomes a null selector with RPL 0 (64-bit mode). */
+        eng_lower_cpl(e);
+        eng_set(e, UC_X86_REG_SS, 0);
+    }
     eng_set(e, UC_X86_REG_RSP, new_rsp);
     eng_set(e, UC_X86_REG_RFLAGS, rflags);
     eng_set(e, UC_X86_REG_CS, (sel & 0xfffc) | new_cpl);

@@ -55,18 +55,19 @@ static void read_controls(struct sim_engine *e)
 static void sync_translations(struct sim_engine *e)
 {
     uint64_t writes = sim_host_writes(e->sim);
-    if (writes != e->host_writes) {
+    bool wrote = writes != e->host_writes;
+    if (wrote) {
         uc_ctl_flush_tb(e->uc);
         plan_clear(&e->plan);
         e->host_writes = writes;
     }
     struct sim_invalidations inv = sim_invalidations(e->sim);
-    if (inv.invept != e->inval.invept || inv.invvpid != e->inval.invvpid) {
+    if (wrote || inv.invept != e->inval.invept ||
+        inv.invvpid != e->inval.invvpid) {
         uc_ctl_flush_tlb(e->uc);
+        e->plan.tlb_gen++;
         e->inval = inv;
     }
-    /* Loading CR3 below flushes Unicorn's TLB: every translation may change. */
-    e->plan.tlb_gen++;
 }
 
 static void setup_time(struct sim_engine *e)
@@ -115,7 +116,6 @@ static void idle(struct sim_engine *e)
     bool reachable = (e->ctl.pin & VMX_PIN_EXT_INTR_EXITING) ||
                      (eng_reg(e, UC_X86_REG_RFLAGS) & (1u << 9));
     if (!reachable) {
-        e->hung = true;
         e->status = (struct sim_engine_status){
             .refusal = SIM_ENGINE_HUNG,
             .what = "HLT with RFLAGS.IF = 0, no external-interrupt exiting and no NMI"};
@@ -143,6 +143,10 @@ static void run(struct sim_engine *e)
         uint64_t before = e->icount;
         uc_err err = uc_emu_start(e->uc, rip, 0, 0, 0);
         e->deadline = ~0ull;
+        if (err == UC_ERR_EXCEPTION && e->stop == STOP_NONE && e->fill_type >= 0) {
+            xlat_fill_refused(e); /* a refused TLB fill: #PF, #GP or an EPT exit */
+            continue;
+        }
         if (err != UC_ERR_OK && e->stop == STOP_NONE) {
             e->status = (struct sim_engine_status){.refusal = SIM_ENGINE_FAILED,
                                                    .what = uc_strerror(err), .value = rip};
@@ -154,6 +158,9 @@ static void run(struct sim_engine *e)
             break;
         case STOP_HALT:
             e->halted = true;
+            break;
+        case STOP_SYSCALL:
+            insn_syscall(e, e->syscall_len);
             break;
         case STOP_NONE:
             /* Unicorn ended the run by itself; it must not do so twice in place. */
@@ -184,13 +191,12 @@ struct vmx_status eng_execute(void *ctx, struct sim *sim, enum vmm_entry_kind ki
         return vmx_status(VMX_FAULT_UD, 0);
     read_controls(e);
     sync_translations(e);
-    if (!state_load(e, kind, gprs))
+    if (!xlat_entry(e) || !state_load(e, kind, gprs))
         return vmx_status(VMX_FAULT_UD, 0);
     state_entry_msrs(e);
     e->exit = (struct exit_record){0};
     e->exit_ready = false;
     e->delivering_valid = false;
-    e->hung = false;
     setup_time(e);
     inject_on_entry(e);
     run(e);

@@ -20,6 +20,7 @@ void exit_write(struct sim_engine *e)
     vmcs_set(v, VMCS_VM_EXIT_REASON, x->reason);
     vmcs_set(v, VMCS_EXIT_QUALIFICATION, x->qual);
     vmcs_set(v, VMCS_GUEST_LINEAR_ADDRESS, x->gla_valid ? x->gla : 0);
+    vmcs_set(v, VMCS_GUEST_PHYSICAL_ADDRESS, x->gpa);
     vmcs_set(v, VMCS_VM_EXIT_INSTRUCTION_LEN, x->len);
     vmcs_set(v, VMCS_VMX_INSTRUCTION_INFO, x->info);
     vmcs_set(v, VMCS_VM_EXIT_INTR_INFO, x->intr_info);

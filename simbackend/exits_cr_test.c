@@ -5,6 +5,8 @@
  * the TPR shadow with its threshold (exit 43, trap-like), and MOV DR
  * (exit 29), with what each does when it does not exit.
  */
+#include <string.h>
+
 #include "testing/guest.h"
 
 #define CR0_TS (1ull << 3)

@@ -259,6 +259,42 @@ static void xsetbv_exits_with_osxsave(void **state)
     guest_teardown(&g);
 }
 
+static void getsec_exits_with_smxe(void **state)
+{
+    (void)state;
+    struct guest g;
+    guest_setup(&g, "modern");
+    static const uint8_t code[] = {0x0f, 0x37};
+    guest_code(&g, code, sizeof code);
+    guest_set(&g, VMCS_GUEST_CR4, guest_get(&g, VMCS_GUEST_CR4) | (1u << 14));
+    assert_int_equal(guest_run(&g), VMX_EXIT_GETSEC);
+    assert_int_equal(guest_exit_info(&g).len, 2);
+    assert_int_equal(guest_get(&g, VMCS_GUEST_CR4) & (1u << 14), 1u << 14);
+    guest_teardown(&g);
+}
+
+static void invpcid_exits_under_invlpg_exiting(void **state)
+{
+    (void)state;
+    struct guest g;
+    guest_setup(&g, "modern");
+    /* invpcid rax, [rbx+8]; cpuid */
+    static const uint8_t code[] = {0x66, 0x0f, 0x38, 0x82, 0x43, 0x08, 0x0f, 0xa2};
+    guest_code(&g, code, sizeof code);
+    guest_ctl(&g, VMM_CTL_PROC2, VMX_PROC2_ENABLE_INVPCID, 0);
+    guest_ctl(&g, VMM_CTL_PROC, VMX_PROC_INVLPG_EXITING, 0);
+    assert_int_equal(guest_run(&g), VMX_EXIT_INVPCID);
+    struct guest_exit x = guest_exit_info(&g);
+    assert_int_equal(x.len, 6);
+    assert_int_equal(x.qual, 8);
+    assert_int_equal(x.info, 0x1c18100); /* DS, base RBX, no index, Reg2 RAX */
+    /* Without the exit: a (full) invalidation, then CPUID. */
+    guest_ctl(&g, VMM_CTL_PROC, 0, VMX_PROC_INVLPG_EXITING);
+    assert_int_equal(guest_run(&g), VMX_EXIT_CPUID);
+    assert_int_equal(guest_get(&g, VMCS_GUEST_RIP), GUEST_CODE + 6);
+    guest_teardown(&g);
+}
+
 static void mwait_exit_says_whether_monitor_armed(void **state)
 {
     (void)state;
@@ -318,6 +354,8 @@ int main(void)
         cmocka_unit_test(rdtscp_needs_its_control_and_exits_as_51),
         cmocka_unit_test(instructions_fault_before_their_exit),
         cmocka_unit_test(xsetbv_exits_with_osxsave),
+        cmocka_unit_test(getsec_exits_with_smxe),
+        cmocka_unit_test(invpcid_exits_under_invlpg_exiting),
         cmocka_unit_test(mwait_exit_says_whether_monitor_armed),
         cmocka_unit_test(descriptor_table_register_forms_encode_reg1),
         cmocka_unit_test(rdrand_without_exiting_is_deterministic),

@@ -246,12 +246,32 @@ static enum insn_action h_vmx(struct sim_engine *e, const struct insn *in)
     return ud(e);
 }
 
+/*
+ * VMFUNC: #UD without "enable VM functions"; a function the VM-function
+ * controls do not enable exits (59). Function 0, EPTP switching, loads
+ * entry ECX of the EPTP list into the VMCS's EPT pointer, or exits when the
+ * index is 512 or more or the entry is not a valid EPTP.
+ */
 static enum insn_action h_vmfunc(struct sim_engine *e, const struct insn *in)
 {
     if (!proc2(e, VMX_PROC2_ENABLE_VMFUNC))
         return ud(e);
-    /* EPTP switching needs EPT, which the engine does not run yet: every function exits. */
-    return insn_exit(e, in, VMX_EXIT_VMFUNC, 0, 0);
+    uint64_t func = (uint32_t)eng_reg(e, UC_X86_REG_RAX);
+    uint64_t index = (uint32_t)eng_reg(e, UC_X86_REG_RCX);
+    if (func >= 64 || !((e->ctl.vmfunc_ctl >> func) & 1) || func != 0 || index >= 512 ||
+        !e->ept_on)
+        return insn_exit(e, in, VMX_EXIT_VMFUNC, 0, 0);
+    uint64_t eptp;
+    sim_phys_read(e->sim, vmcs_get(e->vmcs, VMCS_EPTP_LIST_ADDRESS) + 8 * index, &eptp, 8);
+    struct ept_walk_cfg cfg;
+    if (ept_walk_cfg_from_eptp(eptp, &e->sim->caps, false, &cfg) != VMM_OK)
+        return insn_exit(e, in, VMX_EXIT_VMFUNC, 0, 0);
+    vmcs_set(e->vmcs, VMCS_EPT_POINTER, eptp);
+    e->ept_cfg = cfg;
+    e->eptp = eptp;
+    uc_ctl_flush_tlb(e->uc);
+    e->plan.tlb_gen++;
+    return insn_done(e, in);
 }
 
 static enum insn_action h_monitor(struct sim_engine *e, const struct insn *in)
@@ -299,8 +319,10 @@ static enum insn_action h_desc_table(struct sim_engine *e, const struct insn *in
             continue;
         if (rows[i].load && eng_cpl(e))
             return gp0(e);
-        if (!proc2(e, VMX_PROC2_DESC_TABLE_EXITING))
+        if (!proc2(e, VMX_PROC2_DESC_TABLE_EXITING)) {
+            e->dt_dirty |= rows[i].load;
             return ACT_EXECUTE;
+        }
         uint32_t info = exit_info_mem(in) | (uint32_t)rows[i].identity << 28;
         if (rows[i].reason == VMX_EXIT_GDTR_IDTR)
             info |= 1u << 11; /* operand size 32 (undefined in 64-bit mode) */
@@ -392,29 +414,41 @@ static enum insn_action h_int(struct sim_engine *e, const struct insn *in)
     }
 }
 
-/* SYSCALL never executes in Unicorn: the model does it (64-bit mode, CPL 0 to CPL 0). */
-static enum insn_action h_syscall(struct sim_engine *e, const struct insn *in)
+/*
+ * SYSCALL never executes in Unicorn: the model does it. From CPL 0 inside
+ * the hook; from CPL 3 between runs, since lowering CPL restores a context.
+ */
+void insn_syscall(struct sim_engine *e, uint8_t len)
 {
-    uint64_t efer = 0, star = 0, lstar = 0, fmask = 0;
-    msr_read(e, VMM_MSR_IA32_EFER, &efer);
-    if (!(efer & VMM_EFER_SCE))
-        return ud(e);
-    if (eng_cpl(e) != 0) {
-        eng_fail(e, SIM_ENGINE_PRIVILEGE, "SYSCALL from CPL 3 (a CPL change)", in->addr);
-        return ACT_STOP;
-    }
+    uint64_t star = 0, lstar = 0, fmask = 0;
     msr_read(e, VMM_MSR_IA32_STAR, &star);
     msr_read(e, VMM_MSR_IA32_LSTAR, &lstar);
     msr_read(e, VMM_MSR_IA32_FMASK, &fmask);
+    if (eng_cpl(e) != 0)
+        eng_lower_cpl(e);
     uint64_t rflags = eng_reg(e, UC_X86_REG_RFLAGS);
-    eng_set(e, UC_X86_REG_RCX, in->addr + in->len);
+    eng_set(e, UC_X86_REG_RCX, eng_reg(e, UC_X86_REG_RIP) + len);
     eng_set(e, UC_X86_REG_R11, rflags & ~RFLAGS_RF);
     eng_set(e, UC_X86_REG_RFLAGS, (rflags & ~(fmask | RFLAGS_RF)) | 2);
     uint16_t cs = (uint16_t)((star >> 32) & 0xfffc);
     eng_set(e, UC_X86_REG_CS, cs);
     eng_set(e, UC_X86_REG_SS, (uint16_t)(cs + 8));
-    e->icount++;
     eng_set(e, UC_X86_REG_RIP, lstar);
+    e->icount++;
+}
+
+static enum insn_action h_syscall(struct sim_engine *e, const struct insn *in)
+{
+    uint64_t efer = 0;
+    msr_read(e, VMM_MSR_IA32_EFER, &efer);
+    if (!(efer & VMM_EFER_SCE))
+        return ud(e);
+    if (eng_cpl(e) != 0) {
+        e->syscall_len = in->len;
+        eng_stop(e, STOP_SYSCALL);
+        return ACT_STOP;
+    }
+    insn_syscall(e, in->len);
     return ACT_DONE;
 }
 

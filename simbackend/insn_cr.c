@@ -74,6 +74,7 @@ static bool write_cr(struct sim_engine *e, int reg, uint64_t v, const char *name
 {
     eng_set(e, reg, v);
     e->plan.tlb_gen++;
+    e->msr_dirty = true; /* CR0.PG changes EFER.LMA */
     if (eng_reg(e, reg) != v) {
         eng_fail(e, SIM_ENGINE_REGISTER, name, v);
         return false;
@@ -131,6 +132,7 @@ static enum insn_action mov_to_cr(struct sim_engine *e, const struct insn *in)
         if (value >> e->sim->caps.phys_addr_width)
             return insn_fault(e, VMX_VEC_GP, true, 0);
         eng_set(e, UC_X86_REG_CR3, value);
+        e->cr3 = value;
         e->plan.tlb_gen++;
         return insn_done(e, in);
     }
@@ -175,7 +177,8 @@ static enum insn_action mov_from_cr(struct sim_engine *e, const struct insn *in)
         if (!mask && in->ctl == 0)
             return ACT_EXECUTE;
         uint64_t real = in->ctl == 0 ? eng_reg(e, UC_X86_REG_CR0) : eng_cr4(e);
-        eng_set_gpr(e, in->reg1, shadowed(real, mask, in->ctl == 0 ? c->cr0_shadow : c->cr4_shadow));
+        uint64_t shadow = in->ctl == 0 ? c->cr0_shadow : c->cr4_shadow;
+        eng_set_gpr(e, in->reg1, shadowed(real, mask, shadow));
         return insn_done(e, in);
     }
     case 3:
@@ -210,6 +213,14 @@ static enum insn_action clts(struct sim_engine *e, const struct insn *in)
     return insn_done(e, in);
 }
 
+/* The model's own access met an EPT violation or misconfiguration: that exit, now. */
+static enum insn_action ept_exit(struct sim_engine *e)
+{
+    xlat_ept_exit(e);
+    eng_stop(e, STOP_EXIT);
+    return ACT_STOP;
+}
+
 static enum insn_action lmsw(struct sim_engine *e, const struct insn *in)
 {
     const struct entry_ctls *c = &e->ctl;
@@ -220,6 +231,8 @@ static enum insn_action lmsw(struct sim_engine *e, const struct insn *in)
         struct event pf;
         gla = insn_mem_address(e, in);
         int rc = lin_read(e, gla, &src, 2, eng_cpl(e) == 3 ? PAGING_ACCESS_USER : 0, &pf);
+        if (rc == VMM_E_STATE)
+            return ept_exit(e);
         if (rc == VMM_E_FAULT) {
             pf.raised_fault = true;
             e->stop_event = pf;
@@ -259,6 +272,8 @@ static enum insn_action smsw(struct sim_engine *e, const struct insn *in)
         uint16_t w = (uint16_t)v;
         int rc = lin_write(e, insn_mem_address(e, in), &w, 2,
                            eng_cpl(e) == 3 ? PAGING_ACCESS_USER : 0, &pf);
+        if (rc == VMM_E_STATE)
+            return ept_exit(e);
         if (rc == VMM_E_FAULT) {
             pf.raised_fault = true;
             e->stop_event = pf;

@@ -59,8 +59,8 @@ enum insn_action insn_io(struct sim_engine *e, const struct insn *in)
     bool string = in->flags & INSN_F_STRING;
     uint64_t qual = (uint64_t)(size == 4 ? 3 : size - 1) |
                     (in->flags & INSN_F_IN ? 1u << 3 : 0) | (string ? 1u << 4 : 0) |
-                    (in->flags & INSN_F_REP ? 1u << 5 : 0) | (in->flags & INSN_F_IMM ? 1u << 6 : 0) |
-                    (uint64_t)port << 16;
+                    (in->flags & INSN_F_REP ? 1u << 5 : 0) |
+                    (in->flags & INSN_F_IMM ? 1u << 6 : 0) | (uint64_t)port << 16;
     uint32_t info = 0;
     if (string && e->sim->caps.ins_outs_info)
         info = exit_info_mem(in) & ((7u << 7) | (7u << 15));

@@ -63,6 +63,7 @@ bool msr_write(struct sim_engine *e, uint32_t index, uint64_t value)
     struct vmm_msr_state state = {.cr0 = eng_reg(e, UC_X86_REG_CR0), .efer = efer};
     if (vmm_wrmsr_check(&model, &state, index, value) != VMM_WRMSR_OK)
         return false;
+    e->msr_dirty = true;
     switch (index) {
     case VMM_MSR_IA32_TSC: e->tsc_adjust = value - e->icount; return true;
     case VMM_MSR_IA32_SPEC_CTRL: e->spec_ctrl = value; return true;

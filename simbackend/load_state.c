@@ -14,9 +14,14 @@
  * which case they are re-read from the guest's descriptor table (as the
  * processor loaded them, unless the table changed since).
  *
+ * A mirror of what Unicorn holds lets a VMRESUME of the same VMCS write only
+ * what the VMM changed (every control-register write flushes Unicorn's TLB
+ * and jump cache, microseconds each) and an exit read the registers in one
+ * batch.
+ *
  * What cannot be represented makes entry fail (VMX_FAULT_UD, nothing
  * changed, sim_engine_last() says why): guests that are not in 64-bit mode,
- * CPL 3 at an entry that must load CS/SS, EPT (not yet), controls whose
+ * CPL 3 at an entry that must load CS/SS, controls whose
  * behaviour is not modelled, armed debug registers, CR4 features Unicorn's
  * CPU model lacks, activity states shutdown and wait-for-SIPI.
  */
@@ -49,21 +54,6 @@ static const struct seg_fields seg_fields[SEG_COUNT] = {
     [SEG_LDTR] = {VMCS_GUEST_LDTR_SELECTOR, VMCS_GUEST_LDTR_BASE, VMCS_GUEST_LDTR_LIMIT, VMCS_GUEST_LDTR_AR_BYTES, UC_X86_REG_LDTR},
     [SEG_TR] = {VMCS_GUEST_TR_SELECTOR, VMCS_GUEST_TR_BASE, VMCS_GUEST_TR_LIMIT, VMCS_GUEST_TR_AR_BYTES, UC_X86_REG_TR},
 };
-
-static const int gpr_regs[15] = {
-    UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX, UC_X86_REG_RBP,
-    UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10,
-    UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15,
-};
-
-/* struct vmm_guest_gprs members in the order of gpr_regs. */
-static uint64_t *gpr_slot(struct vmm_guest_gprs *g, unsigned i)
-{
-    uint64_t *slots[15] = {&g->rax, &g->rcx, &g->rdx, &g->rbx, &g->rbp, &g->rsi, &g->rdi,
-                           &g->r8,  &g->r9,  &g->r10, &g->r11, &g->r12, &g->r13, &g->r14,
-                           &g->r15};
-    return slots[i];
-}
 
 static bool refuse(struct sim_engine *e, enum sim_engine_refusal why, const char *what,
                    uint64_t value)
@@ -99,8 +89,6 @@ static const struct unmodelled_ctl unmodelled[] = {
 static bool representable(struct sim_engine *e)
 {
     const struct entry_ctls *c = &e->ctl;
-    if (c->proc2 & VMX_PROC2_ENABLE_EPT)
-        return refuse(e, SIM_ENGINE_EPT, "enable EPT (the engine runs guests without EPT)", 0);
     if (!(c->entry & VMX_ENTRY_IA32E_MODE_GUEST))
         return refuse(e, SIM_ENGINE_NOT_LONG_MODE, "not an IA-32e mode guest", 0);
     if (!(V(GUEST_CS_AR_BYTES) & AR_L))
@@ -147,108 +135,247 @@ static bool same_seg(const struct sim_engine *e, unsigned s)
            vmcs_get(e->vmcs, f->limit) == m->limit && vmcs_get(e->vmcs, f->ar) == m->ar;
 }
 
-/* Restores the CPL 0 processor (keeping the MSRs Unicorn holds). */
-static void reset_cpl(struct sim_engine *e)
+static uint64_t msr_get(struct sim_engine *e, uint32_t index)
 {
-    static const uint32_t keep[] = {
-        VMM_MSR_IA32_STAR, VMM_MSR_IA32_LSTAR, VMM_MSR_IA32_CSTAR, VMM_MSR_IA32_FMASK,
-        VMM_MSR_IA32_KERNEL_GS_BASE, VMM_MSR_IA32_TSC_AUX, VMM_MSR_IA32_EFER,
-    };
-    uc_x86_msr saved[sizeof keep / sizeof keep[0]];
-    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
-        saved[i] = (uc_x86_msr){keep[i], 0};
-        uc_reg_read(e->uc, UC_X86_REG_MSR, &saved[i]);
-    }
-    uc_context_restore(e->uc, e->clean);
-    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
-        if (keep[i] != VMM_MSR_IA32_EFER) /* EFER is loaded with CR0 below */
-            uc_reg_write(e->uc, UC_X86_REG_MSR, &saved[i]);
+    uc_x86_msr m = {index, 0};
+    uc_reg_read(e->uc, UC_X86_REG_MSR, &m);
+    return m.value;
 }
 
-static bool load_control_regs(struct sim_engine *e)
+static void msr_put(struct sim_engine *e, uint32_t index, uint64_t value)
 {
-    uint64_t efer = 0;
-    uc_x86_msr m = {VMM_MSR_IA32_EFER, 0};
-    uc_reg_read(e->uc, UC_X86_REG_MSR, &m);
-    if (e->ctl.entry & VMX_ENTRY_LOAD_EFER)
-        efer = V(GUEST_IA32_EFER);
-    else
-        efer = (m.value & ~(VMM_EFER_LME | VMM_EFER_LMA)) | VMM_EFER_LME | VMM_EFER_LMA;
-    uint64_t cr0 = (V(GUEST_CR0) & CR0_LOADED) | (eng_reg(e, UC_X86_REG_CR0) & ~CR0_LOADED &
-                                                  0xffffffffull);
-    uint64_t cr4 = V(GUEST_CR4) & ~CR4_MODEL_BITS;
-    e->cr4_model = V(GUEST_CR4) & CR4_MODEL_BITS;
-    /* CR2 first: Unicorn 2.1.1 writes CR3 along with it. Then CR4 (PAE) before CR0 (PG). */
-    eng_set(e, UC_X86_REG_CR2, e->cr2);
-    eng_set(e, UC_X86_REG_CR4, cr4);
-    eng_set(e, UC_X86_REG_CR3, V(GUEST_CR3));
-    m.value = efer;
+    uc_x86_msr m = {index, value};
     uc_reg_write(e->uc, UC_X86_REG_MSR, &m);
-    eng_set(e, UC_X86_REG_CR0, cr0);
-    m.value = 0;
-    uc_reg_read(e->uc, UC_X86_REG_MSR, &m);
-    if (eng_reg(e, UC_X86_REG_CR0) != cr0)
-        return refuse(e, SIM_ENGINE_REGISTER, "CR0", cr0);
-    if (eng_reg(e, UC_X86_REG_CR4) != cr4)
-        return refuse(e, SIM_ENGINE_REGISTER, "CR4", cr4);
-    if (eng_reg(e, UC_X86_REG_CR3) != V(GUEST_CR3))
-        return refuse(e, SIM_ENGINE_REGISTER, "CR3", V(GUEST_CR3));
-    if ((m.value | VMM_EFER_LMA) != (efer | VMM_EFER_LMA) || !(m.value & VMM_EFER_LMA))
+}
+
+/* The registers read and written in one batch, and where the mirror keeps them. */
+enum { BATCH_GPRS = 16, BATCH_COUNT = 16 + 5 + 6 + 2 };
+
+static const int batch_regs[BATCH_COUNT] = {
+    UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX, UC_X86_REG_RSP,
+    UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_R8,  UC_X86_REG_R9,
+    UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14,
+    UC_X86_REG_R15, UC_X86_REG_RIP, UC_X86_REG_RFLAGS, UC_X86_REG_CR0, UC_X86_REG_CR3,
+    UC_X86_REG_CR4, UC_X86_REG_ES,  UC_X86_REG_CS,  UC_X86_REG_SS,  UC_X86_REG_DS,
+    UC_X86_REG_FS,  UC_X86_REG_GS,  UC_X86_REG_FS_BASE, UC_X86_REG_GS_BASE,
+};
+
+static void batch_slots(struct mirror *m, uint64_t *slots[BATCH_COUNT])
+{
+    for (unsigned i = 0; i < 16; i++)
+        slots[i] = &m->gpr[i];
+    uint64_t *rest[] = {&m->rip,    &m->rflags, &m->cr0,    &m->cr3,    &m->cr4,
+                        &m->sel[0], &m->sel[1], &m->sel[2], &m->sel[3], &m->sel[4],
+                        &m->sel[5], &m->fs_base, &m->gs_base};
+    for (unsigned i = 0; i < sizeof rest / sizeof rest[0]; i++)
+        slots[16 + i] = rest[i];
+}
+
+/* Reads everything the mirror holds (descriptor-table registers and MSRs only when dirty). */
+static void mirror_read(struct sim_engine *e)
+{
+    struct mirror *m = &e->mirror;
+    uint64_t *slots[BATCH_COUNT];
+    batch_slots(m, slots);
+    memset(m->sel, 0, sizeof m->sel); /* selectors are read as 16 bits */
+    uc_reg_read_batch(e->uc, (int *)batch_regs, (void **)slots, BATCH_COUNT);
+    if (e->dt_dirty || !m->valid) {
+        uc_reg_read(e->uc, UC_X86_REG_GDTR, &m->gdtr);
+        uc_reg_read(e->uc, UC_X86_REG_IDTR, &m->idtr);
+        uc_reg_read(e->uc, UC_X86_REG_LDTR, &m->ldtr);
+        uc_reg_read(e->uc, UC_X86_REG_TR, &m->tr);
+    }
+    if (e->msr_dirty || !m->valid) {
+        m->efer = msr_get(e, VMM_MSR_IA32_EFER);
+        m->pat = msr_get(e, VMM_MSR_IA32_PAT);
+        for (unsigned i = 0; i < 3; i++)
+            m->sysenter[i] = msr_get(e, VMM_MSR_IA32_SYSENTER_CS + i);
+    }
+    m->valid = true;
+    e->dt_dirty = e->msr_dirty = false;
+    e->cr3 = m->cr3;
+}
+
+/* The value VM entry loads into each register of the batch (Unicorn's CR4: without model bits). */
+static void wanted(struct sim_engine *e, const struct vmm_guest_gprs *g, uint64_t v[BATCH_COUNT])
+{
+    const uint64_t gprs[16] = {g->rax, g->rcx, g->rdx, g->rbx, V(GUEST_RSP), g->rbp, g->rsi,
+                               g->rdi, g->r8,  g->r9,  g->r10, g->r11, g->r12, g->r13, g->r14,
+                               g->r15};
+    memcpy(v, gprs, sizeof gprs);
+    v[16] = V(GUEST_RIP);
+    v[17] = V(GUEST_RFLAGS);
+    v[18] = (V(GUEST_CR0) & CR0_LOADED) | (e->mirror.cr0 & ~CR0_LOADED & 0xffffffffull);
+    v[19] = V(GUEST_CR3);
+    v[20] = V(GUEST_CR4) & ~CR4_MODEL_BITS;
+    for (unsigned s = 0; s < 6; s++)
+        v[21 + s] = vmcs_get(e->vmcs, seg_fields[s].sel);
+    v[27] = V(GUEST_FS_BASE);
+    v[28] = V(GUEST_GS_BASE);
+}
+
+static uint64_t wanted_efer(struct sim_engine *e)
+{
+    if (e->ctl.entry & VMX_ENTRY_LOAD_EFER)
+        return V(GUEST_IA32_EFER);
+    return (e->mirror.efer & ~(VMM_EFER_LME | VMM_EFER_LMA)) | VMM_EFER_LME | VMM_EFER_LMA;
+}
+
+/*
+ * CR2, CR4, CR3, EFER, CR0 where they differ from what Unicorn holds, in an
+ * order Unicorn accepts: CR2 first (a CR2 write also writes CR3 in 2.1.1),
+ * CR4.PAE before CR0.PG. Every write flushes Unicorn's TLB, so unchanged
+ * registers are left alone. Read back: a value Unicorn does not keep refuses.
+ */
+static bool load_control_regs(struct sim_engine *e, const uint64_t v[BATCH_COUNT], bool all,
+                              bool cr2)
+{
+    struct mirror *m = &e->mirror;
+    uint64_t efer = wanted_efer(e);
+    bool cr4 = all || v[20] != m->cr4, cr3 = all || cr2 || v[19] != m->cr3;
+    bool ef = all || efer != m->efer, cr0 = all || v[18] != m->cr0;
+    if (cr2)
+        eng_set(e, UC_X86_REG_CR2, e->cr2);
+    if (cr4)
+        eng_set(e, UC_X86_REG_CR4, v[20]);
+    if (cr3)
+        eng_set(e, UC_X86_REG_CR3, v[19]);
+    if (ef)
+        msr_put(e, VMM_MSR_IA32_EFER, efer);
+    if (cr0)
+        eng_set(e, UC_X86_REG_CR0, v[18]);
+    if (!(cr4 || cr3 || ef || cr0))
+        return true;
+    e->plan.tlb_gen++;
+    m->cr0 = eng_reg(e, UC_X86_REG_CR0);
+    m->cr3 = eng_reg(e, UC_X86_REG_CR3);
+    m->cr4 = eng_reg(e, UC_X86_REG_CR4);
+    m->efer = msr_get(e, VMM_MSR_IA32_EFER);
+    e->cr3 = m->cr3;
+    if (m->cr0 != v[18])
+        return refuse(e, SIM_ENGINE_REGISTER, "CR0", v[18]);
+    if (m->cr4 != v[20])
+        return refuse(e, SIM_ENGINE_REGISTER, "CR4", v[20]);
+    if (m->cr3 != v[19])
+        return refuse(e, SIM_ENGINE_REGISTER, "CR3", v[19]);
+    if ((m->efer | VMM_EFER_LMA) != (efer | VMM_EFER_LMA) || !(m->efer & VMM_EFER_LMA))
         return refuse(e, SIM_ENGINE_REGISTER, "IA32_EFER", efer);
     return true;
 }
 
-static void load_segments(struct sim_engine *e)
+/* General-purpose registers, RIP, RFLAGS, selectors, FS/GS bases that differ. */
+static void load_batch(struct sim_engine *e, const uint64_t v[BATCH_COUNT], bool all,
+                       bool keep_cs_ss)
 {
-    for (unsigned s = SEG_ES; s <= SEG_GS; s++) {
-        const struct seg_fields *f = &seg_fields[s];
-        uint64_t sel = vmcs_get(e->vmcs, f->sel);
-        uc_reg_write(e->uc, f->reg, &sel); /* FS/GS: may refuse a selector its GDT lacks */
+    struct mirror *m = &e->mirror;
+    uint64_t *slots[BATCH_COUNT];
+    batch_slots(m, slots);
+    int regs[BATCH_COUNT];
+    const void *vals[BATCH_COUNT];
+    int n = 0;
+    for (unsigned i = 0; i < BATCH_COUNT; i++) {
+        if (i >= 18 && i <= 20)
+            continue; /* control registers: load_control_regs */
+        unsigned seg = i - 21;
+        if (i >= 21 && i <= 26 && !all && same_seg(e, seg))
+            continue;
+        if ((i == 22 || i == 23) && keep_cs_ss)
+            continue;
+        if (!all && i < 21 && *slots[i] == v[i])
+            continue;
+        if (i >= 27 && !all && *slots[i] == v[i] && same_seg(e, i == 27 ? SEG_FS : SEG_GS))
+            continue;
+        regs[n] = batch_regs[i];
+        vals[n] = &v[i];
+        n++;
     }
-    eng_set(e, UC_X86_REG_FS_BASE, V(GUEST_FS_BASE));
-    eng_set(e, UC_X86_REG_GS_BASE, V(GUEST_GS_BASE));
+    /* Selector writes come first: FS/GS loads from the GDT reset their bases. */
+    for (int i = 0; i < n; i++) {
+        if (regs[i] == UC_X86_REG_FS || regs[i] == UC_X86_REG_GS)
+            uc_reg_write(e->uc, regs[i], vals[i]); /* may refuse a selector its GDT lacks */
+    }
+    bool sel_written[6] = {false};
+    for (int i = 0; i < n; i++)
+        for (unsigned s = 0; s < 6; s++)
+            sel_written[s] |= regs[i] == batch_regs[21 + s];
+    int rest[BATCH_COUNT];
+    const void *rest_vals[BATCH_COUNT];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        if (regs[i] == UC_X86_REG_FS || regs[i] == UC_X86_REG_GS)
+            continue;
+        rest[k] = regs[i];
+        rest_vals[k] = vals[i];
+        k++;
+    }
+    if (k)
+        uc_reg_write_batch(e->uc, rest, (void *const *)rest_vals, k);
+    /* FS/GS bases again after any FS/GS selector load. */
+    eng_set(e, UC_X86_REG_FS_BASE, v[27]);
+    eng_set(e, UC_X86_REG_GS_BASE, v[28]);
+    /* What Unicorn holds now: a selector it refused keeps the old one. */
+    for (unsigned s = 0; s < 6; s++)
+        if (sel_written[s])
+            m->sel[s] = (uint16_t)eng_reg(e, batch_regs[21 + s]);
+}
+
+static void load_tables(struct sim_engine *e, bool all)
+{
+    struct mirror *m = &e->mirror;
     for (unsigned s = SEG_LDTR; s <= SEG_TR; s++) {
+        if (!all && same_seg(e, s))
+            continue;
         const struct seg_fields *f = &seg_fields[s];
         uint32_t ar = (uint32_t)vmcs_get(e->vmcs, f->ar);
-        uc_x86_mmr mmr = {0};
+        uc_x86_mmr mmr = {.selector = (uint16_t)vmcs_get(e->vmcs, f->sel)};
         if (!(ar & AR_UNUSABLE))
-            mmr = (uc_x86_mmr){(uint16_t)vmcs_get(e->vmcs, f->sel), vmcs_get(e->vmcs, f->base),
+            mmr = (uc_x86_mmr){mmr.selector, vmcs_get(e->vmcs, f->base),
                                (uint32_t)vmcs_get(e->vmcs, f->limit), ar_to_flags(ar)};
-        else
-            mmr.selector = (uint16_t)vmcs_get(e->vmcs, f->sel);
         uc_reg_write(e->uc, f->reg, &mmr);
+        *(s == SEG_LDTR ? &m->ldtr : &m->tr) = mmr;
     }
     uc_x86_mmr gdtr = {0, V(GUEST_GDTR_BASE), (uint32_t)V(GUEST_GDTR_LIMIT), 0};
     uc_x86_mmr idtr = {0, V(GUEST_IDTR_BASE), (uint32_t)V(GUEST_IDTR_LIMIT), 0};
-    uc_reg_write(e->uc, UC_X86_REG_GDTR, &gdtr);
-    uc_reg_write(e->uc, UC_X86_REG_IDTR, &idtr);
+    if (all || gdtr.base != m->gdtr.base || gdtr.limit != m->gdtr.limit)
+        uc_reg_write(e->uc, UC_X86_REG_GDTR, &gdtr);
+    if (all || idtr.base != m->idtr.base || idtr.limit != m->idtr.limit)
+        uc_reg_write(e->uc, UC_X86_REG_IDTR, &idtr);
+    m->gdtr = gdtr;
+    m->idtr = idtr;
+}
+
+static void load_msrs(struct sim_engine *e, bool all)
+{
+    struct mirror *m = &e->mirror;
+    uint64_t sysenter[3] = {V(GUEST_SYSENTER_CS), V(GUEST_SYSENTER_ESP), V(GUEST_SYSENTER_EIP)};
+    for (unsigned i = 0; i < 3; i++)
+        if (all || sysenter[i] != m->sysenter[i])
+            msr_put(e, VMM_MSR_IA32_SYSENTER_CS + i, m->sysenter[i] = sysenter[i]);
+    if ((e->ctl.entry & VMX_ENTRY_LOAD_PAT) && (all || V(GUEST_IA32_PAT) != m->pat))
+        msr_put(e, VMM_MSR_IA32_PAT, m->pat = V(GUEST_IA32_PAT));
+    if (e->ctl.entry & VMX_ENTRY_LOAD_DEBUG_CTLS) {
+        e->dr[7] = V(GUEST_DR7);
+        e->debugctl = V(GUEST_IA32_DEBUGCTL);
+    }
+}
+
+static void model_segments(struct sim_engine *e, bool keep_cs_ss)
+{
+    struct seg_model cs = e->seg[SEG_CS], ss = e->seg[SEG_SS];
     for (unsigned s = 0; s < SEG_COUNT; s++) {
         const struct seg_fields *f = &seg_fields[s];
         uint16_t sel = (uint16_t)vmcs_get(e->vmcs, f->sel);
         e->seg[s] = (struct seg_model){
             .sel = sel,
-            .uc_sel = s <= SEG_GS ? (uint16_t)eng_reg(e, f->reg) : sel,
+            .uc_sel = s <= SEG_GS ? (uint16_t)e->mirror.sel[s] : sel,
             .base = vmcs_get(e->vmcs, f->base),
             .limit = (uint32_t)vmcs_get(e->vmcs, f->limit),
             .ar = (uint32_t)vmcs_get(e->vmcs, f->ar),
         };
     }
-}
-
-static void load_msrs(struct sim_engine *e)
-{
-    uc_x86_msr m[] = {
-        {VMM_MSR_IA32_SYSENTER_CS, V(GUEST_SYSENTER_CS)},
-        {VMM_MSR_IA32_SYSENTER_ESP, V(GUEST_SYSENTER_ESP)},
-        {VMM_MSR_IA32_SYSENTER_EIP, V(GUEST_SYSENTER_EIP)},
-        {VMM_MSR_IA32_PAT, V(GUEST_IA32_PAT)},
-    };
-    size_t n = (e->ctl.entry & VMX_ENTRY_LOAD_PAT) ? 4 : 3;
-    for (size_t i = 0; i < n; i++)
-        uc_reg_write(e->uc, UC_X86_REG_MSR, &m[i]);
-    if (e->ctl.entry & VMX_ENTRY_LOAD_DEBUG_CTLS) {
-        e->dr[7] = V(GUEST_DR7);
-        e->debugctl = V(GUEST_IA32_DEBUGCTL);
+    if (keep_cs_ss) {
+        e->seg[SEG_CS] = cs;
+        e->seg[SEG_SS] = ss;
     }
 }
 
@@ -256,33 +383,36 @@ bool state_load(struct sim_engine *e, enum vmm_entry_kind kind, const struct vmm
 {
     if (!representable(e))
         return false;
-    bool same = e->loaded && e->loaded_vmcs == e->sim->current && kind == VMM_RESUME;
+    bool same = e->loaded && e->mirror.valid && e->loaded_vmcs == e->sim->current &&
+                kind == VMM_RESUME;
     bool keep_cs_ss = same && same_seg(e, SEG_CS) && same_seg(e, SEG_SS);
     unsigned cpl = (unsigned)(V(GUEST_SS_AR_BYTES) >> 5) & 3;
     if (cpl != 0 && !keep_cs_ss)
         return refuse(e, SIM_ENGINE_CPL, "CPL 3 at an entry that loads CS and SS", cpl);
     e->loaded = false; /* until the load completes */
     if (!keep_cs_ss && eng_cpl(e) != 0)
-        reset_cpl(e);
+        eng_lower_cpl(e);
+    bool all = !same || !e->mirror.valid;
+    if (!e->mirror.valid)
+        mirror_read(e);
+    bool cr2 = all || gprs->cr2 != e->cr2;
     e->cr2 = gprs->cr2;
-    if (!load_control_regs(e))
+    uint64_t v[BATCH_COUNT];
+    wanted(e, gprs, v);
+    e->cr4_model = V(GUEST_CR4) & CR4_MODEL_BITS;
+    if (!load_control_regs(e, v, all, cr2)) {
+        e->mirror.valid = false;
         return false;
-    for (unsigned i = 0; i < 15; i++)
-        eng_set(e, gpr_regs[i], *gpr_slot((struct vmm_guest_gprs *)gprs, i));
-    eng_set(e, UC_X86_REG_RSP, V(GUEST_RSP));
-    eng_set(e, UC_X86_REG_RFLAGS, V(GUEST_RFLAGS));
-    eng_set(e, UC_X86_REG_RIP, V(GUEST_RIP));
-    if (keep_cs_ss) {
-        struct seg_model cs = e->seg[SEG_CS], ss = e->seg[SEG_SS];
-        load_segments(e);
-        eng_set(e, UC_X86_REG_CS, cs.uc_sel);
-        eng_set(e, UC_X86_REG_SS, ss.uc_sel);
-        e->seg[SEG_CS] = cs;
-        e->seg[SEG_SS] = ss;
-    } else {
-        load_segments(e);
     }
-    load_msrs(e);
+    load_batch(e, v, all, keep_cs_ss);
+    load_tables(e, all);
+    load_msrs(e, all);
+    model_segments(e, keep_cs_ss);
+    uint64_t *slots[BATCH_COUNT];
+    batch_slots(&e->mirror, slots);
+    for (unsigned i = 0; i < BATCH_COUNT; i++)
+        if (i < 18 || i > 26) /* control registers and selectors are already exact */
+            *slots[i] = v[i];
     uint32_t intr = (uint32_t)V(GUEST_INTERRUPTIBILITY_INFO);
     e->shadow_at = (intr & 3) ? e->icount : ~0ull;
     e->shadow_sti = intr & 1;
@@ -306,9 +436,12 @@ static bool descriptor_of(struct sim_engine *e, uint16_t sel, struct seg_model *
     uc_x86_mmr table;
     uc_reg_read(e->uc, (sel & 4) ? UC_X86_REG_LDTR : UC_X86_REG_GDTR, &table);
     uint64_t d;
-    if ((uint32_t)(sel | 7) > table.limit ||
-        lin_read(e, table.base + (sel & ~7u), &d, 8, PAGING_ACCESS_IMPLICIT, NULL) != VMM_OK)
+    if ((uint32_t)(sel | 7) > table.limit)
         return false;
+    if (lin_read(e, table.base + (sel & ~7u), &d, 8, PAGING_ACCESS_IMPLICIT, NULL) != VMM_OK) {
+        e->ept_fault.pending = false; /* a look-up for the exit: nothing comes of it */
+        return false;
+    }
     uint32_t lo = (uint32_t)d, hi = (uint32_t)(d >> 32);
     uint32_t limit = (lo & 0xffff) | (hi & 0xf0000);
     if (hi & (1u << 23))
@@ -327,10 +460,10 @@ static bool descriptor_of(struct sim_engine *e, uint16_t sel, struct seg_model *
 
 static void store_segments(struct sim_engine *e)
 {
+    const struct mirror *mr = &e->mirror;
     for (unsigned s = SEG_ES; s <= SEG_GS; s++) {
-        const struct seg_fields *f = &seg_fields[s];
         struct seg_model *m = &e->seg[s];
-        uint16_t now = (uint16_t)eng_reg(e, f->reg);
+        uint16_t now = (uint16_t)mr->sel[s];
         if (now != m->uc_sel) {
             struct seg_model loaded;
             if (descriptor_of(e, now, &loaded))
@@ -340,17 +473,16 @@ static void store_segments(struct sim_engine *e)
         }
         m->uc_sel = now;
         if (s == SEG_FS || s == SEG_GS)
-            m->base = eng_reg(e, s == SEG_FS ? UC_X86_REG_FS_BASE : UC_X86_REG_GS_BASE);
+            m->base = s == SEG_FS ? mr->fs_base : mr->gs_base;
         if (s == SEG_CS || s == SEG_SS) /* the selector's RPL is the CPL */
             m->sel = now;
     }
     for (unsigned s = SEG_LDTR; s <= SEG_TR; s++) {
-        uc_x86_mmr mmr;
-        uc_reg_read(e->uc, seg_fields[s].reg, &mmr);
-        bool unusable = s == SEG_LDTR && (mmr.selector & 0xfffc) == 0;
+        const uc_x86_mmr *mmr = s == SEG_LDTR ? &mr->ldtr : &mr->tr;
+        bool unusable = s == SEG_LDTR && (mmr->selector & 0xfffc) == 0;
         e->seg[s] = (struct seg_model){
-            .sel = mmr.selector, .uc_sel = mmr.selector, .base = mmr.base, .limit = mmr.limit,
-            .ar = unusable ? AR_UNUSABLE : flags_to_ar(mmr.flags)};
+            .sel = mmr->selector, .uc_sel = mmr->selector, .base = mmr->base,
+            .limit = mmr->limit, .ar = unusable ? AR_UNUSABLE : flags_to_ar(mmr->flags)};
     }
     for (unsigned s = 0; s < SEG_COUNT; s++) {
         const struct seg_fields *f = &seg_fields[s];
@@ -359,49 +491,46 @@ static void store_segments(struct sim_engine *e)
         vmcs_set(e->vmcs, f->limit, e->seg[s].limit);
         vmcs_set(e->vmcs, f->ar, e->seg[s].ar);
     }
-    uc_x86_mmr gdtr, idtr;
-    uc_reg_read(e->uc, UC_X86_REG_GDTR, &gdtr);
-    uc_reg_read(e->uc, UC_X86_REG_IDTR, &idtr);
-    SETV(GUEST_GDTR_BASE, gdtr.base);
-    SETV(GUEST_GDTR_LIMIT, gdtr.limit);
-    SETV(GUEST_IDTR_BASE, idtr.base);
-    SETV(GUEST_IDTR_LIMIT, idtr.limit);
-}
-
-static uint64_t read_msr(struct sim_engine *e, uint32_t index)
-{
-    uint64_t v = 0;
-    msr_read(e, index, &v);
-    return v;
+    SETV(GUEST_GDTR_BASE, mr->gdtr.base);
+    SETV(GUEST_GDTR_LIMIT, mr->gdtr.limit);
+    SETV(GUEST_IDTR_BASE, mr->idtr.base);
+    SETV(GUEST_IDTR_LIMIT, mr->idtr.limit);
 }
 
 void state_store(struct sim_engine *e, struct vmm_guest_gprs *gprs)
 {
-    for (unsigned i = 0; i < 15; i++)
-        *gpr_slot(gprs, i) = eng_reg(e, gpr_regs[i]);
+    mirror_read(e);
+    const struct mirror *m = &e->mirror;
+    uint64_t *g[16] = {&gprs->rax, &gprs->rcx, &gprs->rdx, &gprs->rbx, NULL,      &gprs->rbp,
+                       &gprs->rsi, &gprs->rdi, &gprs->r8,  &gprs->r9,  &gprs->r10, &gprs->r11,
+                       &gprs->r12, &gprs->r13, &gprs->r14, &gprs->r15};
+    for (unsigned i = 0; i < 16; i++)
+        if (g[i])
+            *g[i] = m->gpr[i];
     gprs->cr2 = e->cr2;
-    SETV(GUEST_RIP, eng_reg(e, UC_X86_REG_RIP));
-    SETV(GUEST_RSP, eng_reg(e, UC_X86_REG_RSP));
-    SETV(GUEST_RFLAGS, eng_reg(e, UC_X86_REG_RFLAGS));
-    SETV(GUEST_CR0, eng_reg(e, UC_X86_REG_CR0));
-    SETV(GUEST_CR3, eng_reg(e, UC_X86_REG_CR3));
-    SETV(GUEST_CR4, eng_cr4(e));
-    uint64_t efer = read_msr(e, VMM_MSR_IA32_EFER);
+    SETV(GUEST_RIP, m->rip);
+    SETV(GUEST_RSP, m->gpr[4]);
+    SETV(GUEST_RFLAGS, m->rflags);
+    SETV(GUEST_CR0, m->cr0);
+    SETV(GUEST_CR3, m->cr3);
+    SETV(GUEST_CR4, m->cr4 | e->cr4_model);
     if (e->ctl.exit & VMX_EXIT_SAVE_EFER)
-        SETV(GUEST_IA32_EFER, efer);
+        SETV(GUEST_IA32_EFER, m->efer);
     if (e->sim->caps.exit_stores_lma) {
         uint64_t entry = V(VM_ENTRY_CONTROLS) & ~(uint64_t)VMX_ENTRY_IA32E_MODE_GUEST;
-        SETV(VM_ENTRY_CONTROLS, entry | ((efer & VMM_EFER_LMA) ? VMX_ENTRY_IA32E_MODE_GUEST : 0));
+        if (m->efer & VMM_EFER_LMA)
+            entry |= VMX_ENTRY_IA32E_MODE_GUEST;
+        SETV(VM_ENTRY_CONTROLS, entry);
     }
     if (e->ctl.exit & VMX_EXIT_SAVE_PAT)
-        SETV(GUEST_IA32_PAT, read_msr(e, VMM_MSR_IA32_PAT));
+        SETV(GUEST_IA32_PAT, m->pat);
     if (e->ctl.exit & VMX_EXIT_SAVE_DEBUG_CTLS) {
         SETV(GUEST_DR7, e->dr[7]);
         SETV(GUEST_IA32_DEBUGCTL, e->debugctl);
     }
-    SETV(GUEST_SYSENTER_CS, read_msr(e, VMM_MSR_IA32_SYSENTER_CS));
-    SETV(GUEST_SYSENTER_ESP, read_msr(e, VMM_MSR_IA32_SYSENTER_ESP));
-    SETV(GUEST_SYSENTER_EIP, read_msr(e, VMM_MSR_IA32_SYSENTER_EIP));
+    SETV(GUEST_SYSENTER_CS, m->sysenter[0]);
+    SETV(GUEST_SYSENTER_ESP, m->sysenter[1]);
+    SETV(GUEST_SYSENTER_EIP, m->sysenter[2]);
     store_segments(e);
     bool shadow = eng_shadow(e);
     SETV(GUEST_INTERRUPTIBILITY_INFO, (shadow && e->shadow_sti ? 1u : 0) |
@@ -445,7 +574,8 @@ void state_exit_msrs(struct sim_engine *e)
         uint32_t index;
         uint64_t value;
         msr_entry(e, store, i, &index, &value);
-        value = read_msr(e, index);
+        value = 0;
+        msr_read(e, index, &value);
         sim_phys_write(e->sim, store + 16ull * i + 8, &value, 8);
     }
     /* The host's values go into the processor, which the next entry's guest then sees. */

@@ -167,6 +167,16 @@ static void take_mem(const cs_x86 *x, const cs_x86_op *op, struct insn *out)
     };
 }
 
+bool plan_decode_mem(const cs_x86 *x, const cs_x86_op *op, uint64_t addr, uint8_t len,
+                     struct insn *out)
+{
+    if (op->type != X86_OP_MEM)
+        return false;
+    *out = (struct insn){.addr = addr, .len = len, .reg1 = INSN_REG_NONE, .reg2 = INSN_REG_NONE};
+    take_mem(x, op, out);
+    return true;
+}
+
 /* The operands of `x`: memory operand into out->mem, register operands into reg1/reg2. */
 static void take_operands(const cs_x86 *x, struct insn *out)
 {
@@ -256,7 +266,8 @@ static uint8_t classify_mov(const cs_x86 *x, struct insn *out)
 {
     if (x->op_count != 2 || x->operands[0].type != X86_OP_REG)
         return INSN_NONE;
-    unsigned dst = x->operands[0].reg, src = x->operands[1].type == X86_OP_REG ? x->operands[1].reg : 0;
+    unsigned dst = x->operands[0].reg;
+    unsigned src = x->operands[1].type == X86_OP_REG ? x->operands[1].reg : 0;
     if (cr_of(dst) >= 0 || cr_of(src) >= 0) {
         bool to = cr_of(dst) >= 0;
         out->ctl = (uint8_t)(to ? cr_of(dst) : cr_of(src));
@@ -323,7 +334,8 @@ bool plan_decode(csh cs, const uint8_t *bytes, size_t n, uint64_t addr, struct i
         classify_io(ci, x, out);
         break;
     case INSN_INT:
-        out->imm = x->op_count && x->operands[0].type == X86_OP_IMM ? (uint16_t)(x->operands[0].imm & 0xff) : 0;
+        if (x->op_count && x->operands[0].type == X86_OP_IMM)
+            out->imm = (uint16_t)(x->operands[0].imm & 0xff);
         break;
     case INSN_MOV_TO_CR: case INSN_MOV_FROM_CR: case INSN_MOV_TO_DR: case INSN_MOV_FROM_DR:
     case INSN_MOV_SS:
@@ -421,6 +433,9 @@ static bool scan(struct sim_engine *e, struct plan_block *b, uint64_t addr, uint
     uint32_t in_first = 4096 - (uint32_t)(addr & 4095);
     if (len > in_first && hpa[1] == NO_ADDR && size <= in_first)
         len = in_first; /* the tail's page is not mapped: the block ends before it */
+    uint64_t mem = sim_host_mem_size(e->sim);
+    if (hpa[0] < mem && len <= in_first && hpa[0] + len > mem && hpa[0] + size <= mem)
+        len = (uint32_t)(mem - hpa[0]); /* nor is memory past the end of host memory */
     const uint8_t *first, *second;
     uint32_t n1;
     if (!bytes_at(e, hpa, addr, len, &first, &second, &n1))
@@ -460,7 +475,7 @@ static bool scan(struct sim_engine *e, struct plan_block *b, uint64_t addr, uint
 const struct plan_block *plan_block_for(struct sim_engine *e, uint64_t addr, uint32_t size)
 {
     struct plan *p = &e->plan;
-    uint64_t cr3 = eng_reg(e, UC_X86_REG_CR3);
+    uint64_t cr3 = e->cr3;
     struct plan_block *b = find(p, addr, cr3);
     if (b->used && b->size == size) {
         if (b->tlb_gen != p->tlb_gen) {

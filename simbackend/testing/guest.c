@@ -58,11 +58,6 @@ uint64_t guest_peek64(struct guest *g, uint64_t gpa)
     return v;
 }
 
-static void poke64(struct guest *g, uint64_t gpa, uint64_t v)
-{
-    guest_poke(g, gpa, &v, 8);
-}
-
 void guest_code(struct guest *g, const void *bytes, size_t n)
 {
     guest_poke(g, GUEST_CODE, bytes, n);
@@ -92,43 +87,9 @@ void guest_gate_default(struct guest *g)
     }
 }
 
-/* Paging, GDT and TSS in guest RAM (the IDT is the test's). */
-static void build_memory(struct guest *g)
+void guest_write_baseline(struct guest *g, enum baseline b)
 {
-    poke64(g, GUEST_CR3, (GUEST_CR3 + 0x1000) | 3);
-    poke64(g, GUEST_CR3 + 0x1000, (GUEST_CR3 + 0x2000) | 3);
-    for (uint64_t i = 0; i < 512; i++)
-        poke64(g, GUEST_CR3 + 0x2000 + 8 * i, (i << 21) | 0x83);
-    poke64(g, GUEST_GDT + 0x08, 0x00af9b000000ffffull); /* 64-bit code, DPL 0 */
-    poke64(g, GUEST_GDT + 0x10, 0x00cf93000000ffffull); /* data */
-    uint64_t tss_lo = 0x67 | (GUEST_TSS & 0xffffff) << 16 | 0x8bull << 40 |
-                      (GUEST_TSS >> 24 & 0xff) << 56;
-    poke64(g, GUEST_GDT + 0x18, tss_lo);
-    poke64(g, GUEST_GDT + 0x20, GUEST_TSS >> 32);
-}
-
-static void write_vmcs(struct guest *g)
-{
-    struct test_entry *t = malloc(sizeof *t);
-    assert_non_null(t);
-    baseline_build(BASE_LONG64, t);
-    const struct vmx_caps *caps = sim_caps(g->f.sim);
-    vmcs_set(&t->vmcs, VMCS_PIN_BASED_VM_EXEC_CONTROL,
-             negotiate(g, VMM_CTL_PIN, VMX_PIN_EXT_INTR_EXITING | VMX_PIN_NMI_EXITING, 0));
-    vmcs_set(&t->vmcs, VMCS_CPU_BASED_VM_EXEC_CONTROL,
-             negotiate(g, VMM_CTL_PROC, VMX_PROC_HLT_EXITING, 0));
-    vmcs_set(&t->vmcs, VMCS_VM_EXIT_CONTROLS,
-             negotiate(g, VMM_CTL_EXIT, VMX_EXIT_HOST_ADDR_SPACE_SIZE | VMX_EXIT_LOAD_EFER |
-                                            VMX_EXIT_LOAD_PAT | VMX_EXIT_SAVE_EFER, 0));
-    vmcs_set(&t->vmcs, VMCS_VM_ENTRY_CONTROLS,
-             negotiate(g, VMM_CTL_ENTRY, VMX_ENTRY_IA32E_MODE_GUEST | VMX_ENTRY_LOAD_EFER |
-                                             VMX_ENTRY_LOAD_PAT, 0));
-    for (unsigned id = 0; id < VMCS_FIELD_COUNT; id++) {
-        if (vmcs_field_table[id].type == VMCS_EXIT_INFO || !vmcs_field_exists(caps, id))
-            continue;
-        guest_set(g, (enum vmcs_field_id)id, vmcs_get(&t->vmcs, (enum vmcs_field_id)id));
-    }
-    free(t);
+    assert_int_equal(guest_image_vmcs(g->f.cpu, sim_caps(g->f.sim), b), VMM_OK);
 }
 
 void guest_setup_cfg(struct guest *g, const struct sim_config *cfg)
@@ -137,8 +98,8 @@ void guest_setup_cfg(struct guest *g, const struct sim_config *cfg)
     fixture_create_cfg(&g->f, cfg);
     assert_int_equal(sim_engine_create(g->f.sim, NULL, &g->eng), VMM_OK);
     fixture_load_vmcs(&g->f);
-    build_memory(g);
-    write_vmcs(g);
+    assert_int_equal(guest_image_memory(g->f.cpu), VMM_OK);
+    guest_write_baseline(g, BASE_LONG64);
 }
 
 void guest_setup(struct guest *g, const char *profile)

@@ -1,30 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A runnable 64-bit guest for the engine's tests: a sim with the engine,
- * VMXON, a current VMCS filled by VMWRITEs with the core's BASE_LONG64
- * baseline (controls re-negotiated for the chosen profile), and in guest RAM
- * the structures that baseline points at: identity-mapped 4-level paging
- * for the first GiB (2 MiB pages) at CR3 = 0x500000, a GDT (null, 64-bit
- * code 08H, data 10H, busy 64-bit TSS 18H) at 0x301000, an IDT at 0x302000
- * whose gates the test sets, the TSS at 0x300000, code at 0x401000, the
- * stack below 0x7000. Every step asserts (cmocka). Tests only.
+ * VMXON, a current VMCS and guest memory as guest_image.h builds them from
+ * the core's BASE_LONG64 baseline; the IDT's gates are the test's. Every
+ * step asserts (cmocka). Tests only.
  */
 #ifndef VMM_SIMBACKEND_TESTING_GUEST_H
 #define VMM_SIMBACKEND_TESTING_GUEST_H
 
 #include "fixture.h"
+#include "guest_image.h"
 #include "simbackend/engine.h"
 #include "vmm/events.h"
 #include "vmm/exits.h"
 
-#define GUEST_CODE 0x401000ull
-#define GUEST_HANDLERS 0x403000ull /* guest_gate_default puts vector v's handler at +16 * v */
-#define GUEST_DATA 0x600000ull
-#define GUEST_STACK 0x7000ull
-#define GUEST_TSS 0x300000ull
-#define GUEST_GDT 0x301000ull
-#define GUEST_IDT 0x302000ull
-#define GUEST_CR3 0x500000ull
 
 struct guest {
     struct fixture f;
@@ -37,6 +26,9 @@ struct guest {
 void guest_setup(struct guest *g, const char *profile);
 void guest_setup_cfg(struct guest *g, const struct sim_config *cfg);
 void guest_teardown(struct guest *g);
+
+/* VMWRITEs another baseline of the core's entry tests (controls negotiated as above). */
+void guest_write_baseline(struct guest *g, enum baseline b);
 
 /* Writes guest memory (identity-mapped: linear = physical) through the seam. */
 void guest_poke(struct guest *g, uint64_t gpa, const void *bytes, size_t n);
