@@ -213,9 +213,9 @@ static int visit(struct ept *ept, struct op *op, uint64_t *table, uint64_t split
     uint64_t size = ept_level_size(level);
     vmm_gpa_t lo = op->lo > base ? op->lo : base;
     unsigned first = (unsigned)((lo - base) / size);
-    unsigned last = (unsigned)((op->hi - 1 - base) / size);
-    if (last >= ENTRIES)
-        last = ENTRIES - 1;
+    /* Cap in 64 bits: a range of 16 TiB or more is 2^32 4-KiB entries (found by //fuzz:ept). */
+    uint64_t last_entry = (op->hi - 1 - base) / size;
+    unsigned last = last_entry >= ENTRIES ? ENTRIES - 1 : (unsigned)last_entry;
     for (unsigned i = first; i <= last; i++) {
         uint64_t e = table ? table[i] : split_of ? split_child(split_of, level, i) : 0;
         int rc = visit_entry(ept, op, table ? &table[i] : NULL, e, level, base + i * size);
@@ -335,7 +335,9 @@ int ept_init(struct ept *ept, struct vmm_cpu *cpu, const struct vmx_caps *caps, 
         .ad = ad,
         .exec_only = (cap & VMX_EPT_CAP_EXEC_ONLY) != 0,
         .large_2m = (cap & VMX_EPT_CAP_2M) != 0,
-        .large_1g = (cap & VMX_EPT_CAP_1G) != 0,
+        /* Only with 2 MiB pages too: splitting a 1 GiB page yields 2 MiB
+         * leaves, which must be valid (found by //fuzz:ept). */
+        .large_1g = (cap & VMX_EPT_CAP_1G) && (cap & VMX_EPT_CAP_2M),
     };
     int rc = ept_index_init(&ept->index, cpu, width);
     if (rc)
