@@ -104,18 +104,6 @@ static uint32_t msr_choice(uint8_t m)
     return m < N_INTERESTING ? interesting_msrs[m] : 0xc0000000u + (m - N_INTERESTING);
 }
 
-/* The VMCS field that holds each control word. */
-static const enum vmcs_field_id ctl_field[VMM_CTL_KIND_COUNT] = {
-    [VMM_CTL_PIN] = VMCS_PIN_BASED_VM_EXEC_CONTROL,
-    [VMM_CTL_PROC] = VMCS_CPU_BASED_VM_EXEC_CONTROL,
-    [VMM_CTL_PROC2] = VMCS_SECONDARY_VM_EXEC_CONTROL,
-    [VMM_CTL_PROC3] = VMCS_TERTIARY_VM_EXEC_CONTROL,
-    [VMM_CTL_EXIT] = VMCS_VM_EXIT_CONTROLS,
-    [VMM_CTL_EXIT2] = VMCS_SECONDARY_VM_EXIT_CONTROLS,
-    [VMM_CTL_ENTRY] = VMCS_VM_ENTRY_CONTROLS,
-    [VMM_CTL_VMFUNC] = VMCS_VM_FUNCTION_CONTROL,
-};
-
 /* The n-th set bit of `mask` (n modulo the number of bits); -1 if none. */
 static int nth_bit(uint64_t mask, unsigned n)
 {
@@ -132,7 +120,7 @@ static int nth_bit(uint64_t mask, unsigned n)
 static void ctl_flip(struct vmcs_input_case *c, unsigned kind, uint8_t bit)
 {
     kind %= VMM_CTL_KIND_COUNT;
-    enum vmcs_field_id f = ctl_field[kind];
+    enum vmcs_field_id f = vmcs_ctl_field(kind);
     int b;
     if (bit & 0x80) {
         const struct vmx_ctl_caps *cc = &c->caps.ctl[kind];

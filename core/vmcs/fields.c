@@ -103,6 +103,21 @@ int vmcs_field_by_name(const char *name, enum vmcs_field_id *id, bool *high)
     return VMM_E_NOENT;
 }
 
+enum vmcs_field_id vmcs_ctl_field(enum vmm_ctl_kind kind)
+{
+    static const enum vmcs_field_id field[VMM_CTL_KIND_COUNT] = {
+        [VMM_CTL_PIN] = VMCS_PIN_BASED_VM_EXEC_CONTROL,
+        [VMM_CTL_PROC] = VMCS_CPU_BASED_VM_EXEC_CONTROL,
+        [VMM_CTL_PROC2] = VMCS_SECONDARY_VM_EXEC_CONTROL,
+        [VMM_CTL_PROC3] = VMCS_TERTIARY_VM_EXEC_CONTROL,
+        [VMM_CTL_EXIT] = VMCS_VM_EXIT_CONTROLS,
+        [VMM_CTL_EXIT2] = VMCS_SECONDARY_VM_EXIT_CONTROLS,
+        [VMM_CTL_ENTRY] = VMCS_VM_ENTRY_CONTROLS,
+        [VMM_CTL_VMFUNC] = VMCS_VM_FUNCTION_CONTROL,
+    };
+    return (unsigned)kind < VMM_CTL_KIND_COUNT ? field[kind] : VMCS_NO_FIELD;
+}
+
 const char *vmcs_width_name(enum vmcs_width w)
 {
     static const char *const names[] = {"16", "64", "32", "natural"};

@@ -5,17 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const enum vmcs_field_id ctl_field[VMM_CTL_KIND_COUNT] = {
-    [VMM_CTL_PIN] = VMCS_PIN_BASED_VM_EXEC_CONTROL,
-    [VMM_CTL_PROC] = VMCS_CPU_BASED_VM_EXEC_CONTROL,
-    [VMM_CTL_PROC2] = VMCS_SECONDARY_VM_EXEC_CONTROL,
-    [VMM_CTL_PROC3] = VMCS_TERTIARY_VM_EXEC_CONTROL,
-    [VMM_CTL_EXIT] = VMCS_VM_EXIT_CONTROLS,
-    [VMM_CTL_EXIT2] = VMCS_SECONDARY_VM_EXIT_CONTROLS,
-    [VMM_CTL_ENTRY] = VMCS_VM_ENTRY_CONTROLS,
-    [VMM_CTL_VMFUNC] = VMCS_VM_FUNCTION_CONTROL,
-};
-
 uint64_t guest_get(struct guest *g, enum vmcs_field_id id)
 {
     return fixture_vmread(&g->f, vmcs_field_table[id].encoding);
@@ -35,8 +24,8 @@ static uint64_t negotiate(struct guest *g, enum vmm_ctl_kind kind, uint64_t want
 
 void guest_ctl(struct guest *g, enum vmm_ctl_kind kind, uint64_t set, uint64_t clear)
 {
-    uint64_t cur = guest_get(g, ctl_field[kind]);
-    guest_set(g, ctl_field[kind], negotiate(g, kind, (cur | set) & ~clear, clear));
+    uint64_t cur = guest_get(g, vmcs_ctl_field(kind));
+    guest_set(g, vmcs_ctl_field(kind), negotiate(g, kind, (cur | set) & ~clear, clear));
     if (kind == VMM_CTL_PROC2 && set)
         guest_ctl(g, VMM_CTL_PROC, VMX_PROC_ACTIVATE_SECONDARY, 0);
 }

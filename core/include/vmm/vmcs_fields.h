@@ -98,6 +98,9 @@ static inline const char *vmcs_field_name(enum vmcs_field_id id)
     return id < VMCS_FIELD_COUNT ? vmcs_field_table[id].name : "?";
 }
 
+/* The VMCS field that holds control word `kind`. */
+enum vmcs_field_id vmcs_ctl_field(enum vmm_ctl_kind kind);
+
 const char *vmcs_width_name(enum vmcs_width w); /* "16", "32", "64", "natural" */
 const char *vmcs_type_name(enum vmcs_type t);   /* "control", "exit-info", ... */
 
