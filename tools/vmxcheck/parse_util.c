@@ -90,9 +90,15 @@ long span_find(struct span s, const char *lit)
     size_t n = strlen(lit);
     if (n == 0)
         return 0;
-    for (size_t i = 0; i + n <= s.n; i++)
-        if (s.p[i] == lit[0] && memcmp(s.p + i, lit, n) == 0)
+    /* memchr to each candidate first byte: detection runs every marker over every line. */
+    for (size_t i = 0; i + n <= s.n; i++) {
+        const char *c = memchr(s.p + i, lit[0], s.n - n + 1 - i);
+        if (!c)
+            return -1;
+        i = (size_t)(c - s.p);
+        if (memcmp(c, lit, n) == 0)
             return (long)i;
+    }
     return -1;
 }
 
