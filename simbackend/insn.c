@@ -302,6 +302,37 @@ static enum insn_action h_pause(struct sim_engine *e, const struct insn *in)
     return ACT_EXECUTE;
 }
 
+/*
+ * Loads Unicorn would perform although the CPU faults with #GP(0): LTR of a
+ * null selector, and LGDT/LIDT of a non-canonical base (both found by
+ * //fuzz:exit_handlers). ACT_EXECUTE when the load is fine, or when reading
+ * the operand faults: Unicorn then raises that fault itself.
+ */
+static enum insn_action check_table_load(struct sim_engine *e, const struct insn *in)
+{
+    bool ltr = in->kind == INSN_LTR;
+    if (!ltr && in->kind != INSN_LGDT && in->kind != INSN_LIDT)
+        return ACT_EXECUTE;
+    uint8_t op[10] = {0}; /* LGDT/LIDT in 64-bit mode: 16-bit limit, 64-bit base */
+    if (in->flags & INSN_F_MEM) {
+        struct event pf;
+        if (lin_read(e, insn_mem_address(e, in), op, ltr ? 2 : 10,
+                     eng_cpl(e) == 3 ? PAGING_ACCESS_USER : 0, &pf) != VMM_OK)
+            return ACT_EXECUTE;
+    } else {
+        uint64_t v = eng_gpr(e, in->reg1);
+        op[0] = (uint8_t)v;
+        op[1] = (uint8_t)(v >> 8);
+    }
+    if (ltr)
+        return ((op[0] | op[1] << 8) & 0xfffc) ? ACT_EXECUTE : gp0(e);
+    uint64_t base = 0;
+    for (int i = 9; i >= 2; i--)
+        base = base << 8 | op[i];
+    unsigned shift = 64u - e->sim->caps.linear_addr_width;
+    return (uint64_t)((int64_t)(base << shift) >> shift) == base ? ACT_EXECUTE : gp0(e);
+}
+
 /* LGDT/LIDT/SGDT/SIDT (46) and LLDT/LTR/SLDT/STR (47) under descriptor-table exiting. */
 static enum insn_action h_desc_table(struct sim_engine *e, const struct insn *in)
 {
@@ -320,6 +351,9 @@ static enum insn_action h_desc_table(struct sim_engine *e, const struct insn *in
         if (rows[i].load && eng_cpl(e))
             return gp0(e);
         if (!proc2(e, VMX_PROC2_DESC_TABLE_EXITING)) {
+            enum insn_action act = check_table_load(e, in);
+            if (act != ACT_EXECUTE)
+                return act;
             e->dt_dirty |= rows[i].load;
             return ACT_EXECUTE;
         }
