@@ -11,18 +11,14 @@
 #ifndef VMM_ENTRY_MSR_BITS_H
 #define VMM_ENTRY_MSR_BITS_H
 
-#include "vmm/types.h"
+#include "vmm/msr.h"
 
 /*
  * IA32_EFER (C0000080H) on Intel processors: defined bits are SCE (0),
- * LME (8), LMA (10) and NXE (11); bits 7:1, 9 and 63:12 are reserved.
- * (AMD's SVME, LMSLE, FFXSR and TCE do not exist on VMX processors.)
+ * LME (8), LMA (10) and NXE (11) (vmm/msr.h); bits 7:1, 9 and 63:12 are
+ * reserved. (AMD's SVME, LMSLE, FFXSR and TCE do not exist on VMX processors.)
  */
-#define MSR_EFER_SCE (1ull << 0)
-#define MSR_EFER_LME (1ull << 8)
-#define MSR_EFER_LMA (1ull << 10)
-#define MSR_EFER_NXE (1ull << 11)
-#define MSR_EFER_RESERVED (~(MSR_EFER_SCE | MSR_EFER_LME | MSR_EFER_LMA | MSR_EFER_NXE))
+#define MSR_EFER_RESERVED (~(VMM_EFER_SCE | VMM_EFER_LME | VMM_EFER_LMA | VMM_EFER_NXE))
 
 /*
  * IA32_PERF_GLOBAL_CTRL (38FH): bits 31:0 enable general-purpose counters,
@@ -50,7 +46,7 @@
  * exists only with its CPUID enumeration, which libvmm's capabilities do
  * not describe: only the architecturally reserved bits are refused.
  */
-#define MSR_SPEC_CTRL_RESERVED (~0x5ffull)
+#define MSR_SPEC_CTRL_RESERVED (~VMM_SPEC_CTRL_DEFINED)
 
 /*
  * IA32_PKRS (6E1H): two bits per protection key in bits 31:0; bits 63:32
@@ -68,19 +64,5 @@
 #define MSR_FRED_CONFIG_ENTRY_PAGE (~0xfffull)
 #define MSR_FRED_RSP_ALIGN_MASK 0x3full
 #define MSR_FRED_SSP_ALIGN_MASK 0x7ull
-
-/*
- * IA32_PAT (277H): true when each of the eight bytes is a memory type WRMSR
- * accepts: 0 (UC), 1 (WC), 4 (WT), 5 (WP), 6 (WB) or 7 (UC-). Bytes 2, 3 and
- * 8..255 are refused: bits 7:3 of every byte must be 0, and no byte may
- * have bit 1 set with bit 2 clear.
- */
-static inline bool msr_pat_valid(uint64_t pat)
-{
-    const uint64_t ones = 0x0101010101010101ull;
-    if (pat & (0xf8 * ones))
-        return false;
-    return ((pat >> 1) & ~(pat >> 2) & ones) == 0;
-}
 
 #endif /* VMM_ENTRY_MSR_BITS_H */

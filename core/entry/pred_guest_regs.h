@@ -162,7 +162,7 @@ static inline bool greg_perf_global_rsvd_clear(const struct vmx_check_ctx *c, un
 static inline bool greg_pat_valid(const struct vmx_check_ctx *c, unsigned arg)
 {
     (void)arg;
-    return !greg_loads(c, VMX_ENTRY_LOAD_PAT) || msr_pat_valid(FIELD(c, GUEST_IA32_PAT));
+    return !greg_loads(c, VMX_ENTRY_LOAD_PAT) || vmm_pat_valid(FIELD(c, GUEST_IA32_PAT));
 }
 
 static inline bool greg_efer_rsvd_clear(const struct vmx_check_ctx *c, unsigned arg)
@@ -176,7 +176,7 @@ static inline bool greg_efer_lma_is_ia32e(const struct vmx_check_ctx *c, unsigne
 {
     (void)arg;
     return !greg_loads(c, VMX_ENTRY_LOAD_EFER) ||
-           ((FIELD(c, GUEST_IA32_EFER) & MSR_EFER_LMA) != 0) == c->ia32e_guest;
+           ((FIELD(c, GUEST_IA32_EFER) & VMM_EFER_LMA) != 0) == c->ia32e_guest;
 }
 
 /* With paging on, EFER.LME = EFER.LMA. */
@@ -185,7 +185,7 @@ static inline bool greg_efer_lme_is_lma(const struct vmx_check_ctx *c, unsigned 
     (void)arg;
     uint64_t efer = FIELD(c, GUEST_IA32_EFER);
     return !greg_loads(c, VMX_ENTRY_LOAD_EFER) || !(FIELD(c, GUEST_CR0) & GREG_CR0_PG) ||
-           ((efer & MSR_EFER_LME) != 0) == ((efer & MSR_EFER_LMA) != 0);
+           ((efer & VMM_EFER_LME) != 0) == ((efer & VMM_EFER_LMA) != 0);
 }
 
 static inline bool greg_bndcfgs_rsvd_clear(const struct vmx_check_ctx *c, unsigned arg)

@@ -94,7 +94,7 @@ static inline bool host_perf_global_ctrl_reserved_clear(const struct vmx_check_c
 static inline bool host_pat_valid(const struct vmx_check_ctx *c, unsigned arg)
 {
     (void)arg;
-    return !(c->exit & VMX_EXIT_LOAD_PAT) || msr_pat_valid(FIELD(c, HOST_IA32_PAT));
+    return !(c->exit & VMX_EXIT_LOAD_PAT) || vmm_pat_valid(FIELD(c, HOST_IA32_PAT));
 }
 
 static inline bool host_efer_reserved_clear(const struct vmx_check_ctx *c, unsigned arg)

@@ -82,17 +82,6 @@ static bool canonical(uint64_t v, uint8_t width)
     return (uint64_t)((int64_t)(v << shift) >> shift) == v;
 }
 
-/* Each byte of a PAT value is a memory type: UC 0, WC 1, WT 4, WP 5, WB 6, UC- 7. */
-static bool pat_valid(uint64_t v)
-{
-    for (int i = 0; i < 8; i++) {
-        uint8_t type = (uint8_t)(v >> (8 * i));
-        if (type > 7 || type == 2 || type == 3)
-            return false;
-    }
-    return true;
-}
-
 static enum vmm_wrmsr_fault efer_check(const struct vmm_msr_model *m,
                                        const struct vmm_msr_state *s, uint64_t v)
 {
@@ -129,7 +118,7 @@ enum vmm_wrmsr_fault vmm_wrmsr_check(const struct vmm_msr_model *model,
         return canonical(value, model->linear_addr_width) ? VMM_WRMSR_OK
                                                           : VMM_WRMSR_NONCANONICAL;
     case RULE_PAT:
-        return pat_valid(value) ? VMM_WRMSR_OK : VMM_WRMSR_PAT_TYPE;
+        return vmm_pat_valid(value) ? VMM_WRMSR_OK : VMM_WRMSR_PAT_TYPE;
     case RULE_EFER:
         if (!(model->features & (VMM_MSR_FEAT_LM | VMM_MSR_FEAT_NX)))
             return VMM_WRMSR_UNKNOWN;

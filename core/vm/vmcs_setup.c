@@ -7,6 +7,7 @@
  * VMWRITE of it would fail with error 12); any other row must be written.
  */
 #include "vm_internal.h"
+#include "vmm/msr.h"
 #include "vmm/vmcs_access.h"
 #include "vmm/vmcs_fields.h"
 
@@ -22,8 +23,6 @@
 #define CR4_OSFXSR (1ull << 9)
 #define CR4_OSXMMEXCPT (1ull << 10)
 #define CR4_VMXE (1ull << 13)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
 #define PAT_POWER_ON 0x0007040600070406ull /* WB, WT, UC-, UC, twice */
 #define DR7_POWER_ON 0x400ull
 
@@ -160,7 +159,7 @@ static int write_guest(struct vmm_vm *vm, struct vmm_vm_error *err)
         ROW(GUEST_INTERRUPTIBILITY_INFO, 0),
         ROW(GUEST_ACTIVITY_STATE, 0), /* active */
         /* Without "load IA32_EFER" VM entry derives LME/LMA from "IA-32e mode guest". */
-        OPT(GUEST_IA32_EFER, EFER_LME | EFER_LMA),
+        OPT(GUEST_IA32_EFER, VMM_EFER_LME | VMM_EFER_LMA),
         OPT(GUEST_IA32_PAT, PAT_POWER_ON),
     };
     return write_rows(vm, rows, sizeof rows / sizeof rows[0], err);
@@ -189,7 +188,7 @@ static int write_host(struct vmm_vm *vm, struct vmm_vm_error *err)
         ROW(HOST_IA32_SYSENTER_CS, 0), ROW(HOST_IA32_SYSENTER_ESP, 0),
         ROW(HOST_IA32_SYSENTER_EIP, 0),
         ROW(HOST_RSP, 0), ROW(HOST_RIP, 0),
-        OPT(HOST_IA32_EFER, EFER_LME | EFER_LMA),
+        OPT(HOST_IA32_EFER, VMM_EFER_LME | VMM_EFER_LMA),
         OPT(HOST_IA32_PAT, PAT_POWER_ON),
     };
     return write_rows(vm, rows, sizeof rows / sizeof rows[0], err);

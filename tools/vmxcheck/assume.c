@@ -10,10 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vmm/msr.h"
 #include "vmm/types.h"
 
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
 #define CR0_PE (1ull << 0)
 #define CR0_PG (1ull << 31)
 #define AR_L (1ull << 13)
@@ -75,7 +74,7 @@ static void modes(struct actx *c)
         c->ia32e = get(c, VMCS_VM_ENTRY_CONTROLS) & VMX_ENTRY_IA32E_MODE_GUEST;
     } else if (given(c, VMCS_GUEST_IA32_EFER)) {
         uint64_t efer = get(c, VMCS_GUEST_IA32_EFER);
-        c->ia32e = (efer & EFER_LMA) || ((efer & EFER_LME) && c->pg);
+        c->ia32e = (efer & VMM_EFER_LMA) || ((efer & VMM_EFER_LME) && c->pg);
         fact(c, "IA-32e mode guest = %d, from the guest's EFER 0x%llx (LMA, or LME with CR0.PG)",
              c->ia32e, (unsigned long long)efer);
     } else if (given(c, VMCS_GUEST_CS_AR_BYTES)) {
@@ -91,7 +90,7 @@ static void modes(struct actx *c)
         c->pe = c->pg = true;
     if (given(c, VMCS_VM_EXIT_CONTROLS)) {
         c->host64 = get(c, VMCS_VM_EXIT_CONTROLS) & VMX_EXIT_HOST_ADDR_SPACE_SIZE;
-    } else if (given(c, VMCS_HOST_IA32_EFER) && (get(c, VMCS_HOST_IA32_EFER) & EFER_LMA)) {
+    } else if (given(c, VMCS_HOST_IA32_EFER) && (get(c, VMCS_HOST_IA32_EFER) & VMM_EFER_LMA)) {
         c->host64 = true;
         fact(c, "64-bit host, from the host EFER.LMA");
     } else if (given(c, VMCS_HOST_CR4) && !(get(c, VMCS_HOST_CR4) & CR4_PAE)) {

@@ -55,6 +55,19 @@
  * RRSBA_DIS_U/S, PSFD, DDPD_U, BHI_DIS_S). A processor implements a subset. */
 #define VMM_SPEC_CTRL_DEFINED 0x5ffull
 
+/*
+ * IA32_PAT: each of the eight bytes is a memory type WRMSR accepts, 0 (UC),
+ * 1 (WC), 4 (WT), 5 (WP), 6 (WB) or 7 (UC-): bits 7:3 of every byte are 0,
+ * and no byte has bit 1 set with bit 2 clear (types 2 and 3).
+ */
+static inline bool vmm_pat_valid(uint64_t pat)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    if (pat & (0xf8 * ones))
+        return false;
+    return ((pat >> 1) & ~(pat >> 2) & ones) == 0;
+}
+
 /* Processor features that make MSRs or MSR bits exist. */
 #define VMM_MSR_FEAT_LM (1u << 0)      /* Intel 64: SYSCALL MSRs, FS/GS bases, EFER.LME/SCE */
 #define VMM_MSR_FEAT_NX (1u << 1)      /* execute-disable: EFER.NXE */
