@@ -329,8 +329,7 @@ static enum insn_action check_table_load(struct sim_engine *e, const struct insn
     uint64_t base = 0;
     for (int i = 9; i >= 2; i--)
         base = base << 8 | op[i];
-    unsigned shift = 64u - e->sim->caps.linear_addr_width;
-    return (uint64_t)((int64_t)(base << shift) >> shift) == base ? ACT_EXECUTE : gp0(e);
+    return vmm_canonical(base, e->sim->caps.linear_addr_width) ? ACT_EXECUTE : gp0(e);
 }
 
 /* LGDT/LIDT/SGDT/SIDT (46) and LLDT/LTR/SLDT/STR (47) under descriptor-table exiting. */

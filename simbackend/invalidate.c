@@ -63,12 +63,6 @@ struct vmx_status sim_invept(struct vmm_cpu *cpu, enum vmx_invept_type type, uin
     return vmx_succeed();
 }
 
-static bool canonical(const struct sim *s, uint64_t la)
-{
-    unsigned shift = 64u - s->caps.linear_addr_width;
-    return (uint64_t)((int64_t)(la << shift) >> shift) == la;
-}
-
 struct vmx_status sim_invvpid(struct vmm_cpu *cpu, enum vmx_invvpid_type type, uint16_t vpid,
                               vmm_gva_t gla)
 {
@@ -81,7 +75,7 @@ struct vmx_status sim_invvpid(struct vmm_cpu *cpu, enum vmx_invvpid_type type, u
     /* VPID 0 is the host's: only the all-context type may name it. */
     if (type != VMX_INVVPID_ALL && vpid == 0)
         return sim_vmfail(s, VMXERR_INVALID_INVEPT_INVVPID_OPERAND);
-    if (type == VMX_INVVPID_ADDR && !canonical(s, gla))
+    if (type == VMX_INVVPID_ADDR && !vmm_canonical(gla, s->caps.linear_addr_width))
         return sim_vmfail(s, VMXERR_INVALID_INVEPT_INVVPID_OPERAND);
     s->invalidations.invvpid++;
     return vmx_succeed();

@@ -62,8 +62,7 @@ enum {
 /* Canonical for the processor's linear-address width (48 or 57). */
 static inline bool is_canonical(const struct vmx_check_ctx *c, uint64_t v)
 {
-    unsigned shift = 64u - c->caps->linear_addr_width;
-    return (uint64_t)((int64_t)(v << shift) >> shift) == v;
+    return vmm_canonical(v, c->caps->linear_addr_width);
 }
 
 /* No bit at or above the physical-address width is set. */

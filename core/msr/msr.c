@@ -74,14 +74,6 @@ struct vmm_msr_model vmm_msr_model_intel64(uint8_t linear_addr_width)
     };
 }
 
-static bool canonical(uint64_t v, uint8_t width)
-{
-    if (width == 0 || width >= 64)
-        return true;
-    unsigned shift = 64u - width;
-    return (uint64_t)((int64_t)(v << shift) >> shift) == v;
-}
-
 static enum vmm_wrmsr_fault efer_check(const struct vmm_msr_model *m,
                                        const struct vmm_msr_state *s, uint64_t v)
 {
@@ -115,7 +107,7 @@ enum vmm_wrmsr_fault vmm_wrmsr_check(const struct vmm_msr_model *model,
         /* Without Intel 64 there is no canonical form to check. */
         if (!(model->features & VMM_MSR_FEAT_LM))
             return VMM_WRMSR_OK;
-        return canonical(value, model->linear_addr_width) ? VMM_WRMSR_OK
+        return vmm_canonical(value, model->linear_addr_width) ? VMM_WRMSR_OK
                                                           : VMM_WRMSR_NONCANONICAL;
     case RULE_PAT:
         return vmm_pat_valid(value) ? VMM_WRMSR_OK : VMM_WRMSR_PAT_TYPE;

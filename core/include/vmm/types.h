@@ -31,6 +31,19 @@ enum vmm_err {
     VMM_E_STATE = -7,       /* operation not valid in the current state */
 };
 
+/*
+ * True if bits 63:width-1 of a linear address are all equal (canonical for
+ * a processor with `width`-bit linear addresses, 48 or 57). Widths of 0 or
+ * 64 and above impose nothing.
+ */
+static inline bool vmm_canonical(uint64_t v, unsigned width)
+{
+    if (width == 0 || width >= 64)
+        return true;
+    unsigned shift = 64u - width;
+    return (uint64_t)((int64_t)(v << shift) >> shift) == v;
+}
+
 /* A short English description of an error code (static storage). */
 const char *vmm_strerror(int err);
 
