@@ -4,7 +4,8 @@
  * bytes in, the instruction's format out. It knows every legacy, REX, VEX
  * and EVEX encoding to the correct length, opcode map and memory operand,
  * and rejects what the processor rejects (#UD for invalid opcodes and
- * misused LOCK, #GP for instructions longer than 15 bytes). It does not
+ * misused LOCK, #GP for instructions longer than 15 bytes; for EVEX only
+ * the opcode-independent rules: core/emul/DECODER_ORACLES.md). It does not
  * know what an instruction does: the emulator (vmm/x86_emul.h) owns
  * semantics, and the simulated backend's pre-scan uses the format only.
  *
@@ -59,7 +60,8 @@ struct x86_insn {
     uint8_t prefixes;  /* X86_PFX_* */
     uint8_t last_rep;  /* 0, 0xF2 or 0xF3: the last of F2/F3 (it wins when both appear) */
     uint8_t mandatory; /* 0, 0x66, 0xF2 or 0xF3 selecting the SSE form (VEX/EVEX: from pp) */
-    uint8_t seg;       /* enum x86_seg_reg of the memory operand: override, else DS or SS */
+    uint8_t seg;       /* enum x86_seg_reg of the memory operand: the last override, else DS or
+                          SS (rSP/rBP base); in 64-bit mode ES/CS/SS/DS prefixes are ignored */
     uint8_t rex;       /* the REX byte in effect (0x40..0x4F) or 0 */
 
     /* VEX and EVEX fields, decoded (R, X, B, W are folded into the register numbers below). */
@@ -77,7 +79,8 @@ struct x86_insn {
     uint8_t modrm;
     uint8_t mod;       /* ModRM.mod */
     uint8_t reg;       /* ModRM.reg extended by REX.R / VEX.R (and EVEX R' : 0..31) */
-    uint8_t rm;        /* ModRM.rm extended by REX.B / VEX.B when mod = 3 (register operand) */
+    uint8_t rm;        /* ModRM.rm extended by REX.B / VEX.B (EVEX: and X, 0..31) when mod = 3
+                          (register operand); the raw 3 bits otherwise */
     bool has_sib;
     uint8_t sib;
 
@@ -89,8 +92,13 @@ struct x86_insn {
     int64_t disp;      /* sign-extended (moffs: the zero-extended offset) */
     uint8_t disp_size; /* 0, 1, 2, 4 or 8 (8: moffs in 64-bit mode) */
     uint8_t disp_offset; /* byte offset of the displacement in the instruction */
+    uint8_t disp_scale;  /* EVEX compressed disp8: the N disp was multiplied by (disp8*N); 1 for
+                            every other form; 0 for an EVEX disp8 whose N the decoder does not
+                            know: disp then holds the raw signed byte */
 
-    /* Immediates: imm is sign-extended as the instruction defines; imm2 is ENTER's second. */
+    /* Immediates: imm is sign-extended from imm_size to 64 bits, except the unsigned ones
+     * (RET/RETF iw, ENTER iw, INT/IN/OUT/AAM/AAD ib, the 3DNow! opcode byte): zero-extended.
+     * imm2 is ENTER's second immediate, a far pointer's selector or EXTRQ/INSERTQ's index. */
     uint64_t imm;
     uint8_t imm_size;  /* 0, 1, 2, 4 or 8 (in bytes as encoded) */
     uint8_t imm_offset;
