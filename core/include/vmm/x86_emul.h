@@ -11,7 +11,17 @@
  * first write, so an instruction that faults has changed neither registers
  * nor memory (REP string instructions commit completed iterations, as the
  * processor does). Instructions outside the supported set come back as
- * X86_EMUL_UNSUPPORTED with their bytes, never guessed at.
+ * X86_EMUL_UNSUPPORTED with their bytes, never guessed at. A memory
+ * callback that refuses part-way through an instruction (the second page
+ * of a split access, the write after a device read) cannot undo what the
+ * earlier callbacks did; X86_EMUL_MEM_FAILED says where.
+ *
+ * CPL is SS.DPL (the VMCS keeps it there), 0 in real mode and 3 in
+ * virtual-8086 mode. LOCK is honoured as a single read-modify-write by
+ * this vCPU, not as atomicity against other vCPUs. Completion clears
+ * RFLAGS.RF; single-step (#DB on TF) and data breakpoints after the
+ * instruction are the caller's to deliver. The supported instruction
+ * list is core/emul/README.md.
  */
 #ifndef VMM_X86_EMUL_H
 #define VMM_X86_EMUL_H
@@ -40,6 +50,7 @@ struct x86_cpu_state {
     uint64_t rflags;
     struct x86_segment seg[X86_SEG_COUNT]; /* enum x86_seg_reg order */
     uint64_t cr0, cr2, cr3, cr4, efer;
+    uint64_t xcr0;      /* XCR0: VEX-encoded instructions need SSE and AVX state enabled */
     uint32_t pkru, pkrs;
     uint64_t pdpte[4];  /* PAE paging */
     uint8_t maxphyaddr; /* guest physical-address width */
@@ -62,11 +73,26 @@ struct x86_emul_mem {
 
 struct x86_emul_options {
     uint32_t max_rep_iterations; /* per call; 0 means 1. The rest resumes by re-executing. */
+    /*
+     * A translation the processor made for this instruction's data access
+     * and reported with the exit, e.g. an EPT violation whose qualification
+     * says the guest-linear address is valid and the access was to its
+     * final translation: guest paging allowed that access, so data accesses
+     * to the linear page of `gla` use the physical page of `gpa` without a
+     * guest page walk. With `gla_write` false (the exit was a read) only
+     * reads use it. Segmentation, alignment and every other page are checked
+     * as usual; instruction fetch always walks.
+     */
+    bool has_gla;
+    bool gla_write;
+    uint64_t gla;
+    vmm_gpa_t gpa;
 };
 
 enum x86_emul_outcome {
     X86_EMUL_DONE,        /* performed: registers, RIP and memory updated */
-    X86_EMUL_EXCEPTION,   /* inject vector/error_code (CR2 for #PF); state unchanged */
+    X86_EMUL_EXCEPTION,   /* inject vector/error_code (CR2 for #PF); state unchanged but
+                           * for the iterations a REP instruction completed before it */
     X86_EMUL_UNSUPPORTED, /* not in the emulated set: bytes and reason returned */
     X86_EMUL_MEM_FAILED,  /* a memory callback refused (mem_status, mem_gpa) */
 };
@@ -81,7 +107,8 @@ struct x86_emul_result {
     bool has_error_code;
     uint32_t error_code;
     uint64_t cr2;
-    /* X86_EMUL_DONE with a REP prefix: iterations left; RIP stays on the instruction */
+    /* X86_EMUL_DONE with a REP prefix: iterations left; RIP stays on the instruction
+     * and emulating it again continues (max_rep_iterations more at most) */
     bool rep_incomplete;
     /* X86_EMUL_MEM_FAILED */
     int mem_status;
