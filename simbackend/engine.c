@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The engine's life cycle and its Unicorn hooks. One Unicorn instance per
- * sim, 64-bit mode, Skylake-client CPU model (Intel vendor, SMEP/SMAP,
- * FSGSBASE, XSAVE), the sim's host memory mapped at GPA 0 and the rest of
+ * sim, opened in 64-bit mode (it runs every mode: segcache.c), Skylake-client
+ * CPU model (Intel vendor, SMEP/SMAP, FSGSBASE, XSAVE), the sim's host
+ * memory mapped at GPA 0 and the rest of
  * the physical-address space answering all ones (as a bus with nothing on
  * it). The hooks:
  *   block  the pre-scan (prescan.c) of the block about to run;
@@ -50,8 +51,16 @@ void eng_set_gpr(struct sim_engine *e, unsigned n, uint64_t v)
     eng_set(e, eng_gpr_reg(n), v);
 }
 
+/*
+ * CPL is SS.DPL; in protected mode outside virtual-8086 mode it is also
+ * CS.RPL, which one register read gives (the hook paths need it cheaply).
+ */
 unsigned eng_cpl(struct sim_engine *e)
 {
+    if (!(eng_reg(e, UC_X86_REG_CR0) & 1))
+        return 0;
+    if (eng_reg(e, UC_X86_REG_RFLAGS) & (1u << 17))
+        return 3;
     return (unsigned)eng_reg(e, UC_X86_REG_CS) & 3;
 }
 
@@ -95,6 +104,8 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
     (void)uc;
     struct sim_engine *e = user;
+    if (e->mode_stale)
+        seg_refresh_mode(e); /* a far transfer, MOV CR0, IRET ... may have changed the code size */
     set_cursor(e, plan_block_for(e, addr, size), addr + size);
 }
 
@@ -228,11 +239,8 @@ static int open_unicorn(struct sim_engine *e)
     if (uc_ctl_set_cpu_model(e->uc, UC_CPU_X86_SKYLAKE_CLIENT) != UC_ERR_OK ||
         uc_ctl_set_tcg_buffer_size(e->uc, (uint32_t)e->cfg.tcg_buffer_size) != UC_ERR_OK)
         return VMM_E_UNSUPPORTED;
-    if (uc_context_alloc(e->uc, &e->clean) != UC_ERR_OK ||
-        uc_context_alloc(e->uc, &e->ctx) != UC_ERR_OK)
+    if (uc_context_alloc(e->uc, &e->ctx) != UC_ERR_OK)
         return VMM_E_NOMEM;
-    /* The processor as it comes up: CPL 0, 64-bit code, paging off. */
-    uc_context_save(e->uc, e->clean);
     const char *why;
     if (eng_selftest(e->uc, &why) != VMM_OK)
         return VMM_E_UNSUPPORTED;
@@ -269,10 +277,15 @@ int sim_engine_create(struct sim *sim, const struct sim_engine_config *cfg,
         rc = map_memory(e);
     if (rc == VMM_OK)
         rc = add_hooks(e);
-    if (rc == VMM_OK && cs_open(CS_ARCH_X86, CS_MODE_64, &e->cs) != CS_ERR_OK)
-        rc = VMM_E_NOMEM;
-    if (rc == VMM_OK && cs_option(e->cs, CS_OPT_DETAIL, CS_OPT_ON) != CS_ERR_OK)
-        rc = VMM_E_UNSUPPORTED;
+    static const cs_mode modes[3] = {CS_MODE_16, CS_MODE_32, CS_MODE_64};
+    for (unsigned i = 0; i < 3 && rc == VMM_OK; i++) {
+        if (cs_open(CS_ARCH_X86, modes[i], &e->cs_by_size[i]) != CS_ERR_OK)
+            rc = VMM_E_NOMEM;
+        else if (cs_option(e->cs_by_size[i], CS_OPT_DETAIL, CS_OPT_ON) != CS_ERR_OK)
+            rc = VMM_E_UNSUPPORTED;
+    }
+    e->code_bytes = 8;
+    e->cs = e->cs_by_size[2];
     if (rc == VMM_OK)
         rc = plan_init(&e->plan);
     if (rc != VMM_OK) {
@@ -293,12 +306,11 @@ void sim_engine_destroy(struct sim_engine *e)
     if (e->sim && sim_executor(e->sim) == eng_execute)
         sim_set_executor(e->sim, NULL, NULL);
     plan_fini(&e->plan);
-    if (e->cs)
-        cs_close(&e->cs);
+    for (unsigned i = 0; i < 3; i++)
+        if (e->cs_by_size[i])
+            cs_close(&e->cs_by_size[i]);
     if (e->ctx)
         uc_context_free(e->ctx);
-    if (e->clean)
-        uc_context_free(e->clean);
     if (e->uc)
         uc_close(e->uc);
     free(e);

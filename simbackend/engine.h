@@ -18,8 +18,10 @@
  *
  * What the engine cannot represent makes VM entry fail clearly: the
  * VMLAUNCH/VMRESUME returns VMX_FAULT_UD, changes nothing (VMCS, launch
- * state, gprs), and sim_engine_last() says why. The supported set (64-bit
- * guests with or without EPT) and what is refused are in README.md.
+ * state, gprs), and sim_engine_last() says why. The supported set (real
+ * mode, 16- and 32-bit protected mode with or without paging, PAE,
+ * virtual-8086, compatibility and 64-bit mode, with or without EPT) and
+ * what is refused are in README.md.
  */
 #ifndef VMM_SIMBACKEND_ENGINE_H
 #define VMM_SIMBACKEND_ENGINE_H
@@ -63,15 +65,16 @@ void sim_engine_destroy(struct sim_engine *e);
 /* Why an entry that passed the checks did not run (or stopped without an exit). */
 enum sim_engine_refusal {
     SIM_ENGINE_RAN = 0,        /* the last entry ran and exited normally */
-    SIM_ENGINE_NOT_LONG_MODE,  /* not an IA-32e 64-bit-mode guest (32-bit, real, v8086, compat) */
-    SIM_ENGINE_CPL,            /* CPL > 0 at entry that the engine would have to load */
+    SIM_ENGINE_MODE,           /* a processor mode the engine does not run (virtual-8086 with
+                                  CR4.VME/PVI) */
     SIM_ENGINE_EPT,            /* an EPT pointer the EPT walker refuses */
     SIM_ENGINE_CONTROL,        /* a VM-execution control whose behaviour is not modelled */
     SIM_ENGINE_DEBUG,          /* armed DR7 breakpoints, pending debug exceptions */
     SIM_ENGINE_ACTIVITY,       /* activity state shutdown or wait-for-SIPI */
     SIM_ENGINE_REGISTER,       /* a register value Unicorn does not hold (read back differs) */
     SIM_ENGINE_HUNG,           /* the guest can never wake up (ran, stopped) */
-    SIM_ENGINE_FAILED,         /* Unicorn stopped with an error (ran, stopped) */
+    SIM_ENGINE_FAILED,         /* Unicorn stopped with an error, or the guest met something
+                                  the model does not do (ran, stopped; `what` says which) */
 };
 
 struct sim_engine_status {

@@ -6,7 +6,7 @@
  *   selftest.c    checks of the Unicorn internals the engine relies on
  *   execute.c     the executor: entry, the run loop, instruction boundaries
  *   load_state.c  VMCS guest state <-> Unicorn (and what it cannot hold)
- *   cpl.c         lowering Unicorn's CPL without losing other state
+ *   segcache.c    hidden segment state, CPL and code size (Unicorn's private context)
  *   linear.c      guest-linear -> host-physical (core paging and EPT walkers)
  *   translate.c   EPT: Unicorn's TLB fills, exact fault addresses, EPT exits
  *   prescan.c     block pre-scan: which instructions need the model
@@ -14,7 +14,10 @@
  *   insn_cr.c     MOV CR/DR, CLTS, LMSW, SMSW
  *   insn_msr.c    RDMSR, WRMSR and the MSR state Unicorn lacks
  *   insn_io.c     IN, OUT, INS, OUTS and the I/O bitmaps
- *   events.c      exceptions, interrupts, NMIs: exit or IDT delivery
+ *   insn_sysenter.c  SYSENTER, SYSEXIT
+ *   task_switch.c    task-switch exits (far CALL/JMP, IRET with NT, task gates)
+ *   events.c      exceptions, interrupts, NMIs: exit or IDT delivery (64-bit IDT)
+ *   deliver_legacy.c  delivery through the real-mode IVT and the 32-bit IDT
  *   inject.c      event injection on VM entry
  *   exits.c       writing the exit-information fields
  */
@@ -50,7 +53,10 @@ enum insn_kind {
     INSN_XSETBV, INSN_XSAVES, INSN_XRSTORS, INSN_RDRAND, INSN_RDSEED,
     INSN_ENCLS, INSN_UNMODELLED_UD, /* instructions the model refuses with #UD */
     INSN_STI, INSN_MOV_SS, INSN_POPF, INSN_IRET, INSN_SYSRET,
+    INSN_MOV_SEG, /* MOV/POP to DS, ES, FS, GS; LDS, LES, LFS, LGS, LSS: segment caches change */
     INSN_INT, INSN_INT3, INSN_INT1, INSN_INTO, INSN_SYSCALL,
+    INSN_LJMP, INSN_LCALL, INSN_RETF, /* far: the code size may change (LJMP/LCALL: task switch) */
+    INSN_SYSENTER, INSN_SYSEXIT,
     INSN_KIND_COUNT
 };
 
@@ -101,18 +107,29 @@ struct plan_block {
     uint32_t count;       /* planted instructions */
     uint64_t hpa[2];      /* host-physical address of its first byte and of its second page */
     uint64_t tlb_gen;     /* plan.tlb_gen when hpa[] was last translated */
-    bool used;
+    uint32_t used;        /* plan.epoch when recorded (an older epoch: a free slot) */
 };
 
 struct plan {
     struct plan_block *blocks; /* open addressing, `cap` slots */
     uint32_t cap, n;
+    uint32_t epoch;            /* plan_clear starts a new one */
     struct insn *insns;
     uint32_t insns_n, insns_cap;
     uint8_t *bytes;
     uint32_t bytes_n, bytes_cap;
     uint64_t tlb_gen;          /* bumped whenever translations may have changed */
     uint64_t scans;            /* blocks decoded (statistics) */
+    /*
+     * Decoded instructions by content (the 15 bytes from their start and
+     * the Capstone handle, i.e. the code size): a block decoded again, or
+     * one that starts inside another, costs no Capstone call. Never stale,
+     * so plan_clear keeps it.
+     */
+    struct decoded *decoded;   /* direct-mapped, PLAN_DECODED slots */
+    cs_insn *scratch;          /* Capstone's output buffer, for scratch_cs */
+    csh scratch_cs;
+    uint64_t decode_hits, decode_misses;
 };
 
 /* ---- events (events.c) ---- */
@@ -135,7 +152,7 @@ enum stop_kind {
     STOP_EVENT,    /* an exception to deliver (e->stop_event), RIP at the fault */
     STOP_BOUNDARY, /* an instruction boundary the run loop wants to look at */
     STOP_HALT,     /* HLT executed without exiting: the activity state is HLT */
-    STOP_SYSCALL,  /* SYSCALL from CPL 3: performed between runs (it lowers CPL) */
+    STOP_SYSCALL,  /* SYSCALL, SYSENTER, SYSEXIT: performed between runs (they load CS, SS) */
     STOP_FAILED,   /* something the engine cannot model (e->status says what) */
 };
 
@@ -178,15 +195,15 @@ struct entry_ctls {
     uint64_t vmfunc_ctl;
 };
 
-/* Segment state the model keeps beside Unicorn (which holds selectors and FS/GS bases only). */
-struct seg_model {
-    uint16_t sel;      /* the VMCS selector at entry */
-    uint16_t uc_sel;   /* what Unicorn held after entry: a change means the guest loaded one */
+/* A segment register as the processor holds it; ar in VMX form (bit 16: unusable). */
+struct seg_state {
+    uint16_t sel;
     uint64_t base;
     uint32_t limit, ar;
 };
 
 enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR, SEG_COUNT };
+#define SEG_DATA_COUNT 6 /* ES ... GS: the registers whose hidden part segcache.c reaches */
 
 /* What Unicorn holds, as the model last wrote or read it (load_state.c). */
 struct mirror {
@@ -203,9 +220,8 @@ struct sim_engine {
     struct sim *sim;
     struct sim_engine_config cfg;
     uc_engine *uc;
-    csh cs;
-    uc_context *ctx;   /* scratch for the private error-code / old_exception fields */
-    uc_context *clean; /* a CPL 0, 64-bit processor: the start of every full load */
+    csh cs;            /* the Capstone handle of the current code size (cs_by_size) */
+    uc_context *ctx;   /* scratch for the private fields: error code, old_exception, segments */
 
     struct sim_engine_status status;
     struct vmcs_image *vmcs; /* the current VMCS while an entry runs */
@@ -214,11 +230,16 @@ struct sim_engine {
     /* What Unicorn holds from the last entry (a VMRESUME of the same VMCS loads only changes). */
     bool loaded;
     vmm_hpa_t loaded_vmcs;
-    struct seg_model seg[SEG_COUNT];
+    struct seg_state seg[SEG_COUNT]; /* as entry loaded or the exit stored them */
     struct mirror mirror;
     bool dt_dirty;         /* the guest may have changed GDTR/IDTR/LDTR/TR (LGDT ... LTR ran) */
     bool msr_dirty;        /* ... EFER, PAT or SYSENTER MSRs (WRMSR, MSR lists, CR0 writes) */
     uint64_t cr3;          /* the guest's CR3 now (the plan's key; MOV CR3 keeps it) */
+    unsigned code_bytes;   /* code size of the running code: 2, 4 or 8 (segcache.c) */
+    bool mode_stale;       /* an instruction that may change it ran: recompute before decoding */
+    bool seg_dirty;        /* the caches may differ from e->seg (a load ran): read at exit */
+    csh cs_by_size[3];     /* Capstone for 16-, 32- and 64-bit code (index code_bytes >> 2) */
+    uint64_t pdpte[4];     /* PAE paging with EPT: the PDPTE registers (entry, MOV CR3/CR0/CR4) */
 
     /* Processor state Unicorn lacks. */
     uint64_t cr4_model;    /* CR4 bits Unicorn's CPU model has no use for (VMXE) */
@@ -248,7 +269,9 @@ struct sim_engine {
     /* The current run. */
     enum stop_kind stop;
     struct event stop_event;
-    uint8_t syscall_len;
+    uint8_t syscall_len;     /* STOP_SYSCALL: the instruction's length ... */
+    uint8_t syscall_kind;    /* ... and kind: INSN_SYSCALL, INSN_SYSENTER, INSN_SYSEXIT */
+    bool syscall_wide;       /* SYSEXIT with REX.W: back to 64-bit code */
     struct exit_record exit;
     bool exit_ready;
     struct event delivering; /* the event whose delivery is in progress (IDT vectoring) */
@@ -273,6 +296,15 @@ struct sim_engine {
     struct plan plan;
     uint64_t host_writes;    /* sim_host_writes() when translated code was last trusted */
     struct sim_invalidations inval;
+
+    /*
+     * Snapshots (snapshot.c). While any exists, Unicorn runs in
+     * UC_TLB_VIRTUAL mode with or without EPT, so the first write to each
+     * page after a take or restore comes to the fill hook and is recorded.
+     */
+    unsigned snapshots;                 /* how many exist */
+    bool restored;                      /* a restore changed memory: drop code at the next entry */
+    const struct sim_snapshot *snap_base; /* memory equals it except for the pages written */
 };
 
 /* ---- shared helpers ---- */
@@ -339,8 +371,30 @@ uint64_t eng_guest_tsc(const struct sim_engine *e);
 struct vmx_status eng_execute(void *ctx, struct sim *sim, enum vmm_entry_kind kind,
                               struct vmm_guest_gprs *gprs);
 
-/* Lowers Unicorn to CPL 0 keeping all other processor state (cpl.c; between runs only). */
-void eng_lower_cpl(struct sim_engine *e);
+/* ---- segcache.c (between runs, or in hooks that then stop) ---- */
+
+/* ES, CS, SS, DS, FS, GS as the processor holds them (one context save; the code size too). */
+void seg_read(struct sim_engine *e, struct seg_state s[SEG_DATA_COUNT]);
+
+/*
+ * Loads the segments in `mask` (bit n: register n) with their hidden parts,
+ * and recomputes what follows from them: CPL (SS.DPL), code and stack
+ * sizes, the code size the pre-scan decodes with. Control registers, EFER
+ * and RFLAGS must already hold their new values.
+ */
+void seg_write(struct sim_engine *e, unsigned mask, const struct seg_state s[SEG_DATA_COUNT]);
+
+/* Recomputes e->code_bytes (and e->cs) after the guest may have changed modes. */
+void seg_refresh_mode(struct sim_engine *e);
+
+/* What loading `sel` with descriptor `desc` (8 bytes) puts in a segment register. */
+struct seg_state seg_from_descriptor(uint16_t sel, uint64_t desc);
+
+/* The linear address of `offset` in segment `seg` (64-bit mode: only FS/GS have a base). */
+uint64_t seg_linear(struct sim_engine *e, unsigned seg, uint64_t offset);
+
+/* Whether the private layout segcache.c relies on holds (self-test, on a fresh engine). */
+bool seg_layout_ok(uc_engine *uc, uc_context *ctx);
 
 /* ---- selftest.c ---- */
 
@@ -350,6 +404,10 @@ int eng_selftest(uc_engine *uc, const char **why);
 #define UC211_CTX_SIZE 5552u
 #define UC211_OFF_ERROR_CODE 5372u
 #define UC211_OFF_OLD_EXC 5484u
+#define UC211_OFF_ENV 20u       /* QEMU's CPUX86State inside the context blob */
+#define QEMU_OFF_HFLAGS 176u    /* ... its hflags */
+#define QEMU_OFF_SEGS 184u      /* ... segs[6]: 24 bytes each */
+#define QEMU_OFF_GDT 376u       /* ... gdt (a segment cache) */
 
 /* Reads the pending error code and clears old_exception (from the INTR hook). */
 uint32_t eng_take_error_code(uc_engine *uc, uc_context *ctx);
@@ -382,6 +440,17 @@ int lin_write(struct sim_engine *e, uint64_t gva, const void *buf, size_t len, u
 
 /* The host-physical address of `gva` for an instruction fetch, or NO_ADDR. */
 uint64_t lin_fetch_hpa(struct sim_engine *e, uint64_t gva);
+
+/* Whether the guest uses PAE paging now (CR0.PG, CR4.PAE, not IA-32e mode). */
+bool lin_pae(struct sim_engine *e);
+
+/*
+ * Loads the PDPTE registers from the table `cr3` points at (MOV CR3, or
+ * MOV CR0/CR4 that changes paging, in PAE mode), through EPT. VMM_OK; VMM_E_FAULT for a
+ * present entry with reserved bits (#GP(0)); VMM_E_STATE with the EPT exit
+ * recorded in e->ept_fault (no linear address).
+ */
+int lin_load_pdptes(struct sim_engine *e, uint64_t cr3);
 
 /* ---- translate.c ---- */
 
@@ -438,8 +507,18 @@ enum insn_action insn_dr(struct sim_engine *e, const struct insn *in);
 enum insn_action insn_io(struct sim_engine *e, const struct insn *in);
 enum insn_action insn_msr(struct sim_engine *e, const struct insn *in);
 
-/* SYSCALL of length `len` at RIP (STOP_SYSCALL: from CPL 3, between runs). */
+/* SYSCALL, SYSENTER or SYSEXIT (e->syscall_kind) of length `len` at RIP (between runs). */
 void insn_syscall(struct sim_engine *e, uint8_t len);
+
+/* Task switches (task_switch.c): exit 9 for far CALL/JMP to a TSS or task gate, IRET with NT. */
+enum insn_action task_switch_far(struct sim_engine *e, const struct insn *in, bool call);
+enum insn_action task_switch_iret(struct sim_engine *e, const struct insn *in);
+/* ... and for a task gate met by event delivery `ev` (the exit is recorded). */
+void task_switch_gate_exit(struct sim_engine *e, const struct event *ev, uint16_t tss);
+
+/* SYSENTER / SYSEXIT (insn_sysenter.c): the checks in the hook, the loads between runs. */
+enum insn_action insn_sysenter(struct sim_engine *e, const struct insn *in);
+void insn_sysenter_perform(struct sim_engine *e);
 
 /* The model's RDMSR / WRMSR (no VM exit involved): false means #GP(0). */
 bool msr_read(struct sim_engine *e, uint32_t index, uint64_t *value);
@@ -453,6 +532,23 @@ void io_out_hook(uc_engine *uc, uint32_t port, int size, uint32_t value, void *u
 
 /* #DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP push an error code. */
 bool eng_has_error_code(unsigned vector);
+
+/* The outcome of one delivery attempt through the IDT or IVT. */
+enum delivery { DELIVERED, NESTED_FAULT, DELIVERY_STOPPED };
+
+/* Shared by the delivery paths: a hardware exception, and what a failed access means. */
+struct event ev_fault(uint8_t vector, uint32_t error);
+enum delivery ev_access_failed(struct sim_engine *e, int rc, const struct event *pf,
+                               struct event *nested, uint8_t vector, uint32_t code);
+bool ev_software(uint8_t type);
+/* The descriptor of `sel` from the GDT or LDT (#GP(sel | ext) beyond the limit). */
+enum delivery ev_read_descriptor(struct sim_engine *e, uint16_t sel, uint32_t ext,
+                                 uint64_t *desc, struct event *nested);
+
+/* Real-address mode (IVT) and 32-bit protected mode (IDT) delivery (deliver_legacy.c). */
+enum delivery ev_deliver_real(struct sim_engine *e, const struct event *ev, struct event *nested);
+enum delivery ev_deliver_prot32(struct sim_engine *e, const struct event *ev,
+                                struct event *nested);
 
 /*
  * Handles exception `ev` raised at the current RIP (a fault: RIP is the

@@ -79,8 +79,9 @@ static void entries_it_cannot_represent_are_refused_clearly(void **state)
     struct guest g;
     guest_setup(&g, "bochs-skylake-x");
     g.gprs.rbx = 0x55;
-    guest_write_baseline(&g, BASE_PROT32_PAE);
-    assert_refused(&g, SIM_ENGINE_NOT_LONG_MODE);
+    guest_write_baseline(&g, BASE_V8086);
+    guest_set(&g, VMCS_GUEST_CR4, guest_get(&g, VMCS_GUEST_CR4) | 1); /* CR4.VME */
+    assert_refused(&g, SIM_ENGINE_MODE);
     guest_teardown(&g);
 
     guest_setup(&g, "modern");
@@ -135,7 +136,7 @@ static void msr_on_entry(struct guest *g, uint32_t msr, uint64_t value)
     guest_set(g, VMCS_VM_ENTRY_MSR_LOAD_COUNT, 1);
 }
 
-static void cpl3_after_sysret_survives_exits_and_resumes(void **state)
+static void cpl3_after_sysret_survives_exits_resumes_and_relaunches(void **state)
 {
     (void)state;
     struct guest g;
@@ -160,11 +161,16 @@ static void cpl3_after_sysret_survives_exits_and_resumes(void **state)
     assert_int_equal(guest_run(&g), VMX_EXIT_CPUID);
     assert_int_equal(guest_get(&g, VMCS_GUEST_RIP), USER_CODE + 3);
     assert_int_equal(guest_get(&g, VMCS_GUEST_CS_SELECTOR), 0x33);
-    /* A VMLAUNCH must load CS and SS at CPL 3: refused. */
+    /* A VMLAUNCH loads CS and SS at CPL 3 with their hidden parts. */
     g.launched = false;
     assert_int_equal(g.f.cpu->ops->vmclear(g.f.cpu, g.f.vmcs.hpa).outcome, VMX_SUCCEED);
     assert_int_equal(g.f.cpu->ops->vmptrld(g.f.cpu, g.f.vmcs.hpa).outcome, VMX_SUCCEED);
-    assert_refused(&g, SIM_ENGINE_CPL);
+    guest_set(&g, VMCS_GUEST_RIP, USER_CODE + 1);
+    assert_int_equal(guest_run(&g), VMX_EXIT_CPUID);
+    assert_int_equal(guest_get(&g, VMCS_GUEST_RIP), USER_CODE + 1);
+    assert_int_equal(guest_get(&g, VMCS_GUEST_CS_SELECTOR), 0x33);
+    assert_int_equal(guest_get(&g, VMCS_GUEST_CS_AR_BYTES), 0xa0fb);
+    assert_int_equal(guest_get(&g, VMCS_GUEST_SS_AR_BYTES), 0xc0f3);
     guest_teardown(&g);
 }
 
@@ -386,7 +392,7 @@ int main(void)
         cmocka_unit_test(one_engine_per_sim_and_destroy_detaches_it),
         cmocka_unit_test(cpuid_exits_before_the_instruction),
         cmocka_unit_test(entries_it_cannot_represent_are_refused_clearly),
-        cmocka_unit_test(cpl3_after_sysret_survives_exits_and_resumes),
+        cmocka_unit_test(cpl3_after_sysret_survives_exits_resumes_and_relaunches),
         cmocka_unit_test(delivery_from_cpl3_switches_to_the_kernel_stack),
         cmocka_unit_test(syscall_from_cpl3_enters_the_kernel),
         cmocka_unit_test(syscall_is_performed_by_the_model),

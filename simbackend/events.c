@@ -8,7 +8,8 @@
  * through the guest's 64-bit IDT (SDM Vol. 3A "Interrupt and Exception
  * Handling", 64-bit mode): gate checks, IST, the 16-byte-aligned frame
  * SS, RSP, RFLAGS, CS, RIP [, error code], RFLAGS.IF cleared through an
- * interrupt gate. A fault during delivery combines with the event being
+ * interrupt gate. Real-address and 32-bit protected mode deliver through
+ * deliver_legacy.c. A fault during delivery combines with the event being
  * delivered (benign / contributory / page fault: #DF, then triple fault),
  * and a VM exit it causes reports that event as IDT-vectoring information.
  *
@@ -39,7 +40,7 @@ static enum ev_class class_of(const struct event *ev)
     }
 }
 
-static bool software_event(uint8_t type)
+bool ev_software(uint8_t type)
 {
     return type == VMX_EVENT_SW_INTR || type == VMX_EVENT_PRIV_SW_EXCEPTION ||
            type == VMX_EVENT_SW_EXCEPTION;
@@ -50,7 +51,7 @@ bool eng_has_error_code(unsigned vector)
     return vector < 32 && ((1u << vector) & ((1u << 8) | (0x1fu << 10) | (1u << 17) | (1u << 21)));
 }
 
-static struct event fault(uint8_t vector, uint32_t error)
+struct event ev_fault(uint8_t vector, uint32_t error)
 {
     return (struct event){.type = VMX_EVENT_HW_EXCEPTION, .vector = vector,
                           .has_error = eng_has_error_code(vector), .error = error};
@@ -93,12 +94,12 @@ static void exit_for_exception(struct sim_engine *e, const struct event *ev,
     exit_set(e, VMX_EXIT_EXCEPTION_NMI, qual);
     e->exit.intr_info = event_info(ev);
     e->exit.intr_error = ev->has_error ? ev->error : 0;
-    if (software_event(ev->type))
+    if (ev_software(ev->type))
         e->exit.len = ev->instr_len;
     if (orig) {
         e->exit.idt_info = event_info(orig);
         e->exit.idt_error = orig->has_error ? orig->error : 0;
-        if (software_event(orig->type))
+        if (ev_software(orig->type))
             e->exit.len = orig->instr_len;
     }
     /* A #PF that exits leaves CR2 as it was. */
@@ -107,8 +108,6 @@ static void exit_for_exception(struct sim_engine *e, const struct event *ev,
 }
 
 /* ---- IDT delivery ---- */
-
-enum delivery { DELIVERED, NESTED_FAULT, DELIVERY_STOPPED };
 
 static uint64_t get64(const uint8_t *p)
 {
@@ -121,61 +120,61 @@ static uint64_t get64(const uint8_t *p)
  * What a failed access of delivery means: a #PF (nested), an EPT exit
  * (recorded now; delivery stops), or #GP/#SS for a non-canonical address.
  */
-static enum delivery access_failed(struct sim_engine *e, int rc, const struct event *pf,
-                                   struct event *nested, uint8_t vector, uint32_t code)
+enum delivery ev_access_failed(struct sim_engine *e, int rc, const struct event *pf,
+                               struct event *nested, uint8_t vector, uint32_t code)
 {
     if (rc == VMM_E_STATE) {
         xlat_ept_exit(e);
         return DELIVERY_STOPPED;
     }
-    *nested = rc == VMM_E_FAULT ? *pf : fault(vector, code);
+    *nested = rc == VMM_E_FAULT ? *pf : ev_fault(vector, code);
     return NESTED_FAULT;
 }
 
 /* Reads the descriptor of `sel` from the GDT or LDT. */
-static enum delivery read_descriptor(struct sim_engine *e, uint16_t sel, uint32_t ext,
-                                     uint64_t *desc, struct event *nested)
+enum delivery ev_read_descriptor(struct sim_engine *e, uint16_t sel, uint32_t ext,
+                                 uint64_t *desc, struct event *nested)
 {
     uc_x86_mmr table;
     uc_reg_read(e->uc, (sel & 4) ? UC_X86_REG_LDTR : UC_X86_REG_GDTR, &table);
     if ((uint32_t)(sel | 7) > table.limit) {
-        *nested = fault(VMX_VEC_GP, (sel & 0xfffc) | ext);
+        *nested = ev_fault(VMX_VEC_GP, (sel & 0xfffc) | ext);
         return NESTED_FAULT;
     }
     struct event pf;
     int rc = lin_read(e, table.base + (sel & ~7u), desc, 8, PAGING_ACCESS_IMPLICIT, &pf);
-    return rc == VMM_OK ? DELIVERED : access_failed(e, rc, &pf, nested, VMX_VEC_GP, ext);
+    return rc == VMM_OK ? DELIVERED : ev_access_failed(e, rc, &pf, nested, VMX_VEC_GP, ext);
 }
 
-static enum delivery idt_deliver(struct sim_engine *e, const struct event *ev,
-                                 struct event *nested)
+static enum delivery idt_deliver64(struct sim_engine *e, const struct event *ev,
+                                   struct event *nested)
 {
-    uint32_t ext = software_event(ev->type) ? 0 : 1;
+    uint32_t ext = ev_software(ev->type) ? 0 : 1;
     uint32_t idt_code = (uint32_t)ev->vector * 8 + 2 + ext;
     uc_x86_mmr idtr;
     uc_reg_read(e->uc, UC_X86_REG_IDTR, &idtr);
     if ((uint32_t)ev->vector * 16 + 15 > idtr.limit) {
-        *nested = fault(VMX_VEC_GP, idt_code);
+        *nested = ev_fault(VMX_VEC_GP, idt_code);
         return NESTED_FAULT;
     }
     uint8_t gate[16];
     struct event pf;
     int rc = lin_read(e, idtr.base + ev->vector * 16ull, gate, 16, PAGING_ACCESS_IMPLICIT, &pf);
     if (rc != VMM_OK)
-        return access_failed(e, rc, &pf, nested, VMX_VEC_GP, idt_code);
+        return ev_access_failed(e, rc, &pf, nested, VMX_VEC_GP, idt_code);
     unsigned type = gate[5] & 0xf, dpl = (gate[5] >> 5) & 3, present = gate[5] >> 7;
     unsigned cpl = eng_cpl(e);
     if (type != 0xe && type != 0xf) {
-        *nested = fault(VMX_VEC_GP, idt_code);
+        *nested = ev_fault(VMX_VEC_GP, idt_code);
         return NESTED_FAULT;
     }
     /* INT n, INT3, INTO check the gate's DPL (INT1 and injected hardware events do not). */
     if ((ev->type == VMX_EVENT_SW_INTR || ev->type == VMX_EVENT_SW_EXCEPTION) && cpl > dpl) {
-        *nested = fault(VMX_VEC_GP, idt_code);
+        *nested = ev_fault(VMX_VEC_GP, idt_code);
         return NESTED_FAULT;
     }
     if (!present) {
-        *nested = fault(VMX_VEC_NP, idt_code);
+        *nested = ev_fault(VMX_VEC_NP, idt_code);
         return NESTED_FAULT;
     }
     uint16_t sel = (uint16_t)(gate[2] | gate[3] << 8);
@@ -185,11 +184,11 @@ static enum delivery idt_deliver(struct sim_engine *e, const struct event *ev,
                       (uint64_t)gate[11] << 56;
     unsigned ist = gate[4] & 7;
     if ((sel & 0xfffc) == 0) {
-        *nested = fault(VMX_VEC_GP, ext);
+        *nested = ev_fault(VMX_VEC_GP, ext);
         return NESTED_FAULT;
     }
     uint64_t desc;
-    enum delivery d = read_descriptor(e, sel, ext, &desc, nested);
+    enum delivery d = ev_read_descriptor(e, sel, ext, &desc, nested);
     if (d != DELIVERED)
         return d;
     uint32_t hi = (uint32_t)(desc >> 32);
@@ -198,11 +197,11 @@ static enum delivery idt_deliver(struct sim_engine *e, const struct event *ev,
     unsigned cs_dpl = (hi >> 13) & 3;
     bool longmode = (hi & (1u << 21)) && !(hi & (1u << 22));
     if (!code || !longmode || cs_dpl > cpl) {
-        *nested = fault(VMX_VEC_GP, (sel & 0xfffc) | ext);
+        *nested = ev_fault(VMX_VEC_GP, (sel & 0xfffc) | ext);
         return NESTED_FAULT;
     }
     if (!(hi & (1u << 15))) {
-        *nested = fault(VMX_VEC_NP, (sel & 0xfffc) | ext);
+        *nested = ev_fault(VMX_VEC_NP, (sel & 0xfffc) | ext);
         return NESTED_FAULT;
     }
     unsigned new_cpl = conforming ? cpl : cs_dpl;
@@ -215,18 +214,18 @@ static enum delivery idt_deliver(struct sim_engine *e, const struct event *ev,
         uint32_t off = ist ? 0x24 + 8 * (ist - 1) : 4 + 8 * new_cpl;
         uint8_t slot[8];
         if (off + 7 > tr.limit) {
-            *nested = fault(VMX_VEC_TS, (tr.selector & 0xfffc) | ext);
+            *nested = ev_fault(VMX_VEC_TS, (tr.selector & 0xfffc) | ext);
             return NESTED_FAULT;
         }
         rc = lin_read(e, tr.base + off, slot, 8, PAGING_ACCESS_IMPLICIT, &pf);
         if (rc != VMM_OK)
-            return access_failed(e, rc, &pf, nested, VMX_VEC_GP, ext);
+            return ev_access_failed(e, rc, &pf, nested, VMX_VEC_GP, ext);
         rsp = get64(slot);
     }
     rsp &= ~15ull;
     uint64_t rflags = eng_reg(e, UC_X86_REG_RFLAGS);
     uint64_t rip = eng_reg(e, UC_X86_REG_RIP);
-    uint64_t pushed_rip = software_event(ev->type) ? rip + ev->instr_len : rip;
+    uint64_t pushed_rip = ev_software(ev->type) ? rip + ev->instr_len : rip;
     uint64_t pushed_flags = rflags;
     if (ev->type == VMX_EVENT_HW_EXCEPTION && ev->raised_fault)
         pushed_flags |= RFLAGS_RF; /* faults push RF = 1 so the instruction can restart */
@@ -238,22 +237,34 @@ static enum delivery idt_deliver(struct sim_engine *e, const struct event *ev,
         rsp -= 8;
         rc = lin_write(e, rsp, &frame[i], 8, 0, &pf);
         if (rc != VMM_OK)
-            return access_failed(e, rc, &pf, nested, VMX_VEC_SS, ext);
+            return ev_access_failed(e, rc, &pf, nested, VMX_VEC_SS, ext);
     }
     uint64_t new_rsp = rsp;
     rflags &= ~(RFLAGS_TF | RFLAGS_NT | RFLAGS_RF | RFLAGS_VM);
     if (type == 0xe)
         rflags &= ~RFLAGS_IF;
-    if (new_cpl != cpl) {
-        /* To CPL 0: SS becomes a null selector with RPL 0 (64-bit mode). */
-        eng_lower_cpl(e);
-        eng_set(e, UC_X86_REG_SS, 0);
-    }
     eng_set(e, UC_X86_REG_RSP, new_rsp);
     eng_set(e, UC_X86_REG_RFLAGS, rflags);
-    eng_set(e, UC_X86_REG_CS, (sel & 0xfffc) | new_cpl);
     eng_set(e, UC_X86_REG_RIP, target);
+    /* CS from its descriptor (accessed); to an inner level SS becomes null with RPL = CPL. */
+    struct seg_state seg[SEG_DATA_COUNT];
+    seg[SEG_CS] = seg_from_descriptor((uint16_t)((sel & 0xfffc) | new_cpl), desc);
+    seg[SEG_SS] = (struct seg_state){(uint16_t)new_cpl, 0, 0, (1u << 16) | new_cpl << 5};
+    seg_write(e, 1u << SEG_CS | (new_cpl != cpl ? 1u << SEG_SS : 0), seg);
     return DELIVERED;
+}
+
+/* The delivery path of the processor's mode: IVT, 32-bit IDT or 64-bit IDT. */
+static enum delivery idt_deliver(struct sim_engine *e, const struct event *ev,
+                                 struct event *nested)
+{
+    if (!(eng_reg(e, UC_X86_REG_CR0) & 1))
+        return ev_deliver_real(e, ev, nested);
+    uc_x86_msr efer = {VMM_MSR_IA32_EFER, 0};
+    uc_reg_read(e->uc, UC_X86_REG_MSR, &efer);
+    if (efer.value & VMM_EFER_LMA)
+        return idt_deliver64(e, ev, nested);
+    return ev_deliver_prot32(e, ev, nested);
 }
 
 static void after_delivery(struct sim_engine *e, const struct event *ev)
@@ -292,7 +303,7 @@ void ev_deliver(struct sim_engine *e, const struct event *ev)
         struct event next = nested;
         if ((first == EV_CONTRIBUTORY && second == EV_CONTRIBUTORY) ||
             (first == EV_PAGE_FAULT && serious))
-            next = fault(VMX_VEC_DF, 0);
+            next = ev_fault(VMX_VEC_DF, 0);
         next.raised_fault = true;
         if (exception_exits(e, &next)) {
             /* A #DF replaces the event; any other fault reports it as IDT vectoring. */

@@ -55,9 +55,11 @@ static void read_controls(struct sim_engine *e)
 static void sync_translations(struct sim_engine *e)
 {
     uint64_t writes = sim_host_writes(e->sim);
-    bool wrote = writes != e->host_writes;
+    /* A snapshot restore defers its flush to here: one flush with the host's writes after it. */
+    bool wrote = writes != e->host_writes || e->restored;
+    e->restored = false;
     if (wrote) {
-        uc_ctl_flush_tb(e->uc);
+        uc_ctl_flush_tb(e->uc); /* clears the whole code buffer (tcg_region_reset_all) */
         plan_clear(&e->plan);
         e->host_writes = writes;
     }

@@ -68,8 +68,10 @@ void sim_phys_read(const struct sim *s, uint64_t hpa, void *buf, size_t len)
 void sim_phys_write(struct sim *s, uint64_t hpa, const void *buf, size_t len)
 {
     size_t n = backed_prefix(s, hpa, len);
-    if (n)
+    if (n) {
         memcpy(s->mem + hpa, buf, n);
+        sim_mark_written(s, hpa, n);
+    }
 }
 
 uint32_t sim_phys_read32(const struct sim *s, uint64_t hpa)
@@ -108,6 +110,7 @@ int sim_alloc_page(struct vmm_cpu *cpu, struct vmm_host_page *page)
         s->pool_hint = i + 1;
         vmm_hpa_t hpa = (s->pool_first + i) * SIM_PAGE_SIZE;
         memset(s->mem + hpa, 0, SIM_PAGE_SIZE);
+        sim_mark_written(s, hpa, SIM_PAGE_SIZE);
         s->host_writes++;
         *page = (struct vmm_host_page){.hpa = hpa, .hva = s->mem + hpa};
         return VMM_OK;
@@ -167,6 +170,7 @@ int sim_gpa_write(struct vmm_cpu *cpu, vmm_gpa_t gpa, const void *buf, size_t le
     if (!p)
         return VMM_E_RANGE;
     memcpy(p, buf, len);
+    sim_mark_written(s, (uint64_t)(p - s->mem), len);
     s->host_writes++;
     return VMM_OK;
 }

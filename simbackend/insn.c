@@ -15,9 +15,11 @@
 #define CR4_OSXSAVE (1ull << 18)
 #define CR4_SMXE (1ull << 14)
 #define RFLAGS_CF (1ull << 0)
+#define RFLAGS_OF (1ull << 11)
 #define RFLAGS_TF (1ull << 8)
 #define RFLAGS_IF (1ull << 9)
 #define RFLAGS_RF (1ull << 16)
+#define RFLAGS_VM (1ull << 17)
 #define RFLAGS_ARITH 0x8d5ull /* OF SF ZF AF PF CF */
 
 /* ---- helpers for handlers ---- */
@@ -50,10 +52,17 @@ static enum insn_action ud(struct sim_engine *e)
     return insn_fault(e, VMX_VEC_UD, false, 0);
 }
 
+/* RIP past the instruction: an offset in CS (the plan's addresses are linear), wrapping. */
+static uint64_t next_rip(struct sim_engine *e, const struct insn *in)
+{
+    uint64_t rip = eng_reg(e, UC_X86_REG_RIP) + in->len;
+    return e->code_bytes == 8 ? rip : e->code_bytes == 4 ? (uint32_t)rip : (uint16_t)rip;
+}
+
 enum insn_action insn_done(struct sim_engine *e, const struct insn *in)
 {
     e->icount++;
-    eng_set(e, UC_X86_REG_RIP, in->addr + in->len);
+    eng_set(e, UC_X86_REG_RIP, next_rip(e, in));
     if (eng_reg(e, UC_X86_REG_RFLAGS) & RFLAGS_TF) {
         /* Single-stepping: the model's instruction ends with the #DB trap Unicorn's would. */
         e->stop_event = (struct event){.type = VMX_EVENT_HW_EXCEPTION, .vector = VMX_VEC_DB,
@@ -95,11 +104,7 @@ uint64_t insn_mem_address(struct sim_engine *e, const struct insn *in)
         a = (uint32_t)a;
     else if (m->addr_size == 2)
         a = (uint16_t)a;
-    if (m->seg == 4)
-        a += eng_reg(e, UC_X86_REG_FS_BASE);
-    else if (m->seg == 5)
-        a += eng_reg(e, UC_X86_REG_GS_BASE);
-    return a;
+    return seg_linear(e, m->seg, a);
 }
 
 /* The qualification of exits with a memory operand: its displacement (RIP-relative: + next RIP). */
@@ -130,7 +135,7 @@ static enum insn_action h_hlt(struct sim_engine *e, const struct insn *in)
     if (proc(e, VMX_PROC_HLT_EXITING))
         return insn_exit(e, in, VMX_EXIT_HLT, 0, 0);
     e->icount++;
-    eng_set(e, UC_X86_REG_RIP, in->addr + in->len);
+    eng_set(e, UC_X86_REG_RIP, next_rip(e, in));
     eng_stop(e, STOP_HALT);
     return ACT_STOP;
 }
@@ -326,6 +331,8 @@ static enum insn_action check_table_load(struct sim_engine *e, const struct insn
     }
     if (ltr)
         return ((op[0] | op[1] << 8) & 0xfffc) ? ACT_EXECUTE : gp0(e);
+    if (e->code_bytes != 8)
+        return ACT_EXECUTE; /* a 24- or 32-bit base: nothing to check */
     uint64_t base = 0;
     for (int i = 9; i >= 2; i--)
         base = base << 8 | op[i];
@@ -412,9 +419,18 @@ static enum insn_action h_sti(struct sim_engine *e, const struct insn *in)
     return ACT_EXECUTE;
 }
 
+/* Segment loads Unicorn performs: the exit reads the caches again. */
+static enum insn_action h_mov_seg(struct sim_engine *e, const struct insn *in)
+{
+    (void)in;
+    e->seg_dirty = true;
+    return ACT_EXECUTE;
+}
+
 static enum insn_action h_mov_ss(struct sim_engine *e, const struct insn *in)
 {
     (void)in;
+    e->seg_dirty = true;
     e->shadow_at = e->icount + 1;
     e->shadow_movss = true;
     e->shadow_sti = false;
@@ -426,8 +442,12 @@ static enum insn_action h_mov_ss(struct sim_engine *e, const struct insn *in)
 /* POPF, IRET, SYSRET may set RFLAGS.IF; IRET also ends (virtual-)NMI blocking. */
 static enum insn_action h_flags(struct sim_engine *e, const struct insn *in)
 {
+    if (in->kind == INSN_IRET && task_switch_iret(e, in) == ACT_STOP)
+        return ACT_STOP;
     if (in->kind == INSN_IRET)
         e->nmi_blocked = false;
+    if (in->kind != INSN_POPF)
+        e->mode_stale = e->seg_dirty = true; /* IRET and SYSRET load CS and SS */
     if (ev_waiting(e))
         eng_check_at(e, e->icount + 1);
     return ACT_EXECUTE;
@@ -441,9 +461,17 @@ static enum insn_action h_int(struct sim_engine *e, const struct insn *in)
     case INSN_INT1:
         return software_event(e, in, VMX_EVENT_PRIV_SW_EXCEPTION, VMX_VEC_DB);
     case INSN_INTO:
-        return ud(e); /* invalid in 64-bit mode */
-    default:
+        if (e->code_bytes == 8)
+            return ud(e); /* invalid in 64-bit mode */
+        if (!(eng_reg(e, UC_X86_REG_RFLAGS) & RFLAGS_OF))
+            return ACT_EXECUTE; /* no overflow: nothing happens */
+        return software_event(e, in, VMX_EVENT_SW_EXCEPTION, VMX_VEC_OF);
+    default: {
+        uint64_t rflags = eng_reg(e, UC_X86_REG_RFLAGS);
+        if ((rflags & RFLAGS_VM) && ((rflags >> 12) & 3) < 3)
+            return gp0(e); /* IOPL-sensitive in virtual-8086 mode (no VME) */
         return software_event(e, in, VMX_EVENT_SW_INTR, (uint8_t)in->imm);
+    }
     }
 }
 
@@ -453,19 +481,24 @@ static enum insn_action h_int(struct sim_engine *e, const struct insn *in)
  */
 void insn_syscall(struct sim_engine *e, uint8_t len)
 {
+    if (e->syscall_kind != INSN_SYSCALL) {
+        insn_sysenter_perform(e);
+        return;
+    }
     uint64_t star = 0, lstar = 0, fmask = 0;
     msr_read(e, VMM_MSR_IA32_STAR, &star);
     msr_read(e, VMM_MSR_IA32_LSTAR, &lstar);
     msr_read(e, VMM_MSR_IA32_FMASK, &fmask);
-    if (eng_cpl(e) != 0)
-        eng_lower_cpl(e);
     uint64_t rflags = eng_reg(e, UC_X86_REG_RFLAGS);
     eng_set(e, UC_X86_REG_RCX, eng_reg(e, UC_X86_REG_RIP) + len);
     eng_set(e, UC_X86_REG_R11, rflags & ~RFLAGS_RF);
     eng_set(e, UC_X86_REG_RFLAGS, (rflags & ~(fmask | RFLAGS_RF)) | 2);
+    /* The fixed loads of SYSCALL: flat 64-bit code and flat data at CPL 0. */
     uint16_t cs = (uint16_t)((star >> 32) & 0xfffc);
-    eng_set(e, UC_X86_REG_CS, cs);
-    eng_set(e, UC_X86_REG_SS, (uint16_t)(cs + 8));
+    struct seg_state seg[SEG_DATA_COUNT];
+    seg[SEG_CS] = (struct seg_state){cs, 0, 0xffffffff, 0xa09b};
+    seg[SEG_SS] = (struct seg_state){(uint16_t)(cs + 8), 0, 0xffffffff, 0xc093};
+    seg_write(e, 1u << SEG_CS | 1u << SEG_SS, seg);
     eng_set(e, UC_X86_REG_RIP, lstar);
     e->icount++;
 }
@@ -474,15 +507,25 @@ static enum insn_action h_syscall(struct sim_engine *e, const struct insn *in)
 {
     uint64_t efer = 0;
     msr_read(e, VMM_MSR_IA32_EFER, &efer);
-    if (!(efer & VMM_EFER_SCE))
-        return ud(e);
-    if (eng_cpl(e) != 0) {
-        e->syscall_len = in->len;
-        eng_stop(e, STOP_SYSCALL);
-        return ACT_STOP;
-    }
-    insn_syscall(e, in->len);
-    return ACT_DONE;
+    if (!(efer & VMM_EFER_SCE) || e->code_bytes != 8)
+        return ud(e); /* outside 64-bit mode Intel processors raise #UD */
+    /* Between runs: it loads CS and SS (segcache.c restores a context). */
+    e->syscall_len = in->len;
+    e->syscall_kind = INSN_SYSCALL;
+    eng_stop(e, STOP_SYSCALL);
+    return ACT_STOP;
+}
+
+/*
+ * Far JMP/CALL/RET load CS: the code size may change (Unicorn executes
+ * them). A far CALL/JMP to a TSS or task gate is a task switch: exit 9.
+ */
+static enum insn_action h_far(struct sim_engine *e, const struct insn *in)
+{
+    e->mode_stale = e->seg_dirty = true;
+    if (in->kind == INSN_RETF)
+        return ACT_EXECUTE;
+    return task_switch_far(e, in, in->kind == INSN_LCALL);
 }
 
 typedef enum insn_action (*insn_fn)(struct sim_engine *e, const struct insn *in);
@@ -547,6 +590,7 @@ static const struct insn_row rows[INSN_KIND_COUNT] = {
     [INSN_UNMODELLED_UD] = {h_ud, false},
     [INSN_STI] = {h_sti, false},
     [INSN_MOV_SS] = {h_mov_ss, false},
+    [INSN_MOV_SEG] = {h_mov_seg, false},
     [INSN_POPF] = {h_flags, false},
     [INSN_IRET] = {h_flags, false},
     [INSN_SYSRET] = {h_flags, false},
@@ -555,6 +599,11 @@ static const struct insn_row rows[INSN_KIND_COUNT] = {
     [INSN_INT1] = {h_int, false},
     [INSN_INTO] = {h_int, false},
     [INSN_SYSCALL] = {h_syscall, false},
+    [INSN_LJMP] = {h_far, false},
+    [INSN_LCALL] = {h_far, false},
+    [INSN_RETF] = {h_far, false},
+    [INSN_SYSENTER] = {insn_sysenter, false},
+    [INSN_SYSEXIT] = {insn_sysenter, false},
 };
 
 enum insn_action insn_handle(struct sim_engine *e, const struct insn *in)

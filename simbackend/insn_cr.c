@@ -49,7 +49,13 @@ static bool cr0_faults(struct sim_engine *e, uint64_t v)
         fixed0 &= ~(CR0_PE | CR0_PG);
     if (v >> 32 || ((v & CR0_PG) && !(v & CR0_PE)) || ((v & CR0_NW) && !(v & CR0_CD)))
         return true;
-    if (!(v & CR0_PG) && long_mode(e))
+    /* Paging off in 64-bit mode (compatibility mode may); IA-32e mode needs PAE. */
+    if (!(v & CR0_PG) && long_mode(e) && e->code_bytes == 8)
+        return true;
+    uint64_t efer = 0;
+    msr_read(e, VMM_MSR_IA32_EFER, &efer);
+    if ((v & CR0_PG) && !(eng_reg(e, UC_X86_REG_CR0) & CR0_PG) && (efer & VMM_EFER_LME) &&
+        !(eng_reg(e, UC_X86_REG_CR4) & CR4_PAE))
         return true;
     return (v & fixed0) != fixed0 || (v & ~caps->cr0_fixed1 & 0xffffffffull);
 }
@@ -74,13 +80,46 @@ static bool write_cr(struct sim_engine *e, int reg, uint64_t v, const char *name
 {
     eng_set(e, reg, v);
     e->plan.tlb_gen++;
-    e->msr_dirty = true; /* CR0.PG changes EFER.LMA */
+    e->msr_dirty = true;   /* CR0.PG changes EFER.LMA */
+    e->mode_stale = true;  /* ... and CR0.PE/PG the code size QEMU derives */
     if (eng_reg(e, reg) != v) {
         eng_fail(e, SIM_ENGINE_REGISTER, name, v);
         return false;
     }
     return true;
 }
+
+/* The model's own access met an EPT violation or misconfiguration: that exit, now. */
+static enum insn_action ept_exit(struct sim_engine *e)
+{
+    xlat_ept_exit(e);
+    eng_stop(e, STOP_EXIT);
+    return ACT_STOP;
+}
+
+/*
+ * A MOV to CR0/CR4 that changed paging bits, or a MOV to CR3, in PAE mode
+ * loads the PDPTE registers. On a failure the register gets `old` back: a
+ * present PDPTE with reserved bits is #GP(0), an EPT violation exits.
+ */
+static enum insn_action reload_pdptes(struct sim_engine *e, int reg, uint64_t old)
+{
+    if (!lin_pae(e))
+        return ACT_DONE;
+    int rc = lin_load_pdptes(e, eng_reg(e, UC_X86_REG_CR3));
+    if (rc == VMM_OK)
+        return ACT_DONE;
+    eng_set(e, reg, old);
+    if (reg == UC_X86_REG_CR3)
+        e->cr3 = old;
+    if (rc == VMM_E_STATE)
+        return ept_exit(e);
+    return insn_fault(e, VMX_VEC_GP, true, 0);
+}
+
+/* The bits whose change reloads the PDPTEs in PAE mode (SDM Vol. 3A "PDPTE Registers"). */
+#define PAGING_BITS_CR0 (CR0_PG | CR0_CD | CR0_NW)
+#define PAGING_BITS_CR4 (CR4_PAE | (1ull << 4) | (1ull << 7) | (1ull << 20)) /* PAE PSE PGE SMEP */
 
 static uint64_t shadowed(uint64_t real, uint64_t mask, uint64_t shadow)
 {
@@ -120,6 +159,9 @@ static enum insn_action mov_to_cr(struct sim_engine *e, const struct insn *in)
         }
         if (!write_cr(e, reg, nv, cr0 ? "CR0 (MOV to CR0)" : "CR4 (MOV to CR4)"))
             return ACT_STOP;
+        if ((nv ^ cur) & (cr0 ? PAGING_BITS_CR0 : PAGING_BITS_CR4) &&
+            reload_pdptes(e, reg, cr0 ? cur : cur & ~ENG_CR4_MODEL_BITS) == ACT_STOP)
+            return ACT_STOP;
         return insn_done(e, in);
     }
     case 3: {
@@ -129,11 +171,14 @@ static enum insn_action mov_to_cr(struct sim_engine *e, const struct insn *in)
         if ((c->proc & VMX_PROC_CR3_LOAD_EXITING) && !target)
             return insn_exit(e, in, VMX_EXIT_CR_ACCESS, qual, 0);
         uint64_t value = v & ~(1ull << 63); /* bit 63: no-flush with PCIDE; never stored */
-        if (value >> e->sim->caps.phys_addr_width)
+        if (value >> e->sim->caps.phys_addr_width || (!long_mode(e) && value >> 32))
             return insn_fault(e, VMX_VEC_GP, true, 0);
+        uint64_t old = eng_reg(e, UC_X86_REG_CR3);
         eng_set(e, UC_X86_REG_CR3, value);
         e->cr3 = value;
         e->plan.tlb_gen++;
+        if (reload_pdptes(e, UC_X86_REG_CR3, old) == ACT_STOP)
+            return ACT_STOP;
         return insn_done(e, in);
     }
     case 8: {
@@ -211,14 +256,6 @@ static enum insn_action clts(struct sim_engine *e, const struct insn *in)
             return ACT_STOP;
     }
     return insn_done(e, in);
-}
-
-/* The model's own access met an EPT violation or misconfiguration: that exit, now. */
-static enum insn_action ept_exit(struct sim_engine *e)
-{
-    xlat_ept_exit(e);
-    eng_stop(e, STOP_EXIT);
-    return ACT_STOP;
 }
 
 static enum insn_action lmsw(struct sim_engine *e, const struct insn *in)

@@ -28,6 +28,24 @@ void lin_paging_state(struct sim_engine *e, struct paging_state *ps)
         .maxphyaddr = e->sim->caps.phys_addr_width,
         .gbpages = true, /* Unicorn translates 1 GiB pages on every CPU model */
     };
+    if (paging_mode_of(ps) != PAGING_PAE)
+        return;
+    /* With EPT the model's PDPTE registers; without, memory, as Unicorn's own walk reads it. */
+    if (e->ept_on)
+        memcpy(ps->pdpte, e->pdpte, sizeof ps->pdpte);
+    else
+        sim_phys_read(e->sim, ps->cr3 & 0xffffffe0ull, ps->pdpte, sizeof ps->pdpte);
+}
+
+bool lin_pae(struct sim_engine *e)
+{
+    struct paging_state ps = {0};
+    uc_x86_msr efer = {VMM_MSR_IA32_EFER, 0};
+    uc_reg_read(e->uc, UC_X86_REG_MSR, &efer);
+    ps.cr0 = eng_reg(e, UC_X86_REG_CR0);
+    ps.cr4 = eng_reg(e, UC_X86_REG_CR4);
+    ps.efer = efer.value;
+    return paging_mode_of(&ps) == PAGING_PAE;
 }
 
 /* ---- EPT ---- */
@@ -158,6 +176,25 @@ int lin_translate(struct sim_engine *e, const struct paging_state *ps, uint64_t 
     return VMM_OK;
 }
 
+int lin_load_pdptes(struct sim_engine *e, uint64_t cr3)
+{
+    uint64_t table = cr3 & 0xffffffe0ull, pdpte[4];
+    for (unsigned i = 0; i < 4; i++) {
+        uint64_t hpa;
+        if (!gpa_to_hpa(e, table + 8 * i, EPT_ACCESS_READ, 0, false, NULL, &hpa, NULL)) {
+            /* Not an access to a linear address: bits 7 and 8 clear, no guest-linear address. */
+            e->ept_fault.qual &= ~(uint64_t)(3u << 7);
+            return VMM_E_STATE;
+        }
+        sim_phys_read(e->sim, hpa, &pdpte[i], 8);
+        uint64_t reserved = 0x1e6ull | ~0ull << e->sim->caps.phys_addr_width;
+        if ((pdpte[i] & 1) && (pdpte[i] & reserved))
+            return VMM_E_FAULT;
+    }
+    memcpy(e->pdpte, pdpte, sizeof pdpte);
+    return VMM_OK;
+}
+
 static int lin_access(struct sim_engine *e, uint64_t gva, uint8_t *buf, size_t len,
                       unsigned access, struct event *pf, bool write)
 {
@@ -181,6 +218,7 @@ static int lin_access(struct sim_engine *e, uint64_t gva, uint8_t *buf, size_t l
         if (write) {
             if (uc_mem_write(e->uc, hpa[i], p, n) != UC_ERR_OK)
                 continue; /* nothing there: the write is lost, as on a bus */
+            sim_mark_written(e->sim, hpa[i], n);
         } else if (uc_mem_read(e->uc, hpa[i], p, n) != UC_ERR_OK) {
             memset(p, 0xff, n);
         }

@@ -3,16 +3,16 @@
  * Guest state between the VMCS and Unicorn.
  *
  * Unicorn holds: general-purpose registers, RIP, RSP, RFLAGS, CR0, CR2,
- * CR3, CR4, EFER and the other MSRs it knows, segment selectors and the
- * FS/GS bases, GDTR, IDTR, LDTR and TR (selector, base, limit, attributes).
- * In a 64-bit engine it does not hold the hidden base/limit/attributes of
- * CS, SS, DS, ES (writes set the selector only) and its CPL can be lowered
- * only by restoring a saved context. In 64-bit mode those hidden parts do
- * not affect execution except through CPL, so the model keeps them: it
- * loads the selectors, remembers the VMCS's hidden fields, and at the exit
- * stores them back unchanged unless the guest loaded another selector, in
- * which case they are re-read from the guest's descriptor table (as the
- * processor loaded them, unless the table changed since).
+ * CR3, CR4, EFER and the other MSRs it knows, GDTR, IDTR, LDTR and TR
+ * (selector, base, limit, attributes). The segment registers ES ... GS
+ * with their hidden parts, CPL and the code size are reached through its
+ * context (segcache.c), so every mode loads and stores exactly: real mode
+ * (unrestricted guest), 16- and 32-bit protected mode with or without
+ * paging (32-bit, PAE), virtual-8086, compatibility and 64-bit mode, at
+ * any CPL. With
+ * EPT and PAE paging the PDPTEs come from the VMCS at entry and go back to
+ * it at the exit (the model's PDPTE registers; without EPT Unicorn reads
+ * them from memory at every walk).
  *
  * A mirror of what Unicorn holds lets a VMRESUME of the same VMCS write only
  * what the VMM changed (every control-register write flushes Unicorn's TLB
@@ -20,10 +20,10 @@
  * batch.
  *
  * What cannot be represented makes entry fail (VMX_FAULT_UD, nothing
- * changed, sim_engine_last() says why): guests that are not in 64-bit mode,
- * CPL 3 at an entry that must load CS/SS, controls whose
- * behaviour is not modelled, armed debug registers, CR4 features Unicorn's
- * CPU model lacks, activity states shutdown and wait-for-SIPI.
+ * changed, sim_engine_last() says why): virtual-8086 mode extensions,
+ * controls whose behaviour is not modelled, armed debug registers, CR4
+ * features Unicorn's CPU model lacks, activity states shutdown and
+ * wait-for-SIPI.
  */
 #include <string.h>
 
@@ -33,7 +33,11 @@
 #define SETV(name, x) vmcs_set(e->vmcs, VMCS_##name, (x))
 
 #define AR_UNUSABLE (1u << 16)
-#define AR_L (1u << 13)
+#define RFLAGS_VM (1ull << 17)
+#define CR0_PE (1ull << 0)
+#define CR0_PG (1ull << 31)
+#define CR4_PAE (1ull << 5)
+#define CR4_VME_PVI 3ull
 #define CR4_MODEL_BITS ENG_CR4_MODEL_BITS
 #define CR4_UNSUPPORTED ENG_CR4_UNSUPPORTED
 /* CR0 bits VM entry loads (others keep the processor's value). */
@@ -54,6 +58,9 @@ static const struct seg_fields seg_fields[SEG_COUNT] = {
     [SEG_LDTR] = {VMCS_GUEST_LDTR_SELECTOR, VMCS_GUEST_LDTR_BASE, VMCS_GUEST_LDTR_LIMIT, VMCS_GUEST_LDTR_AR_BYTES, UC_X86_REG_LDTR},
     [SEG_TR] = {VMCS_GUEST_TR_SELECTOR, VMCS_GUEST_TR_BASE, VMCS_GUEST_TR_LIMIT, VMCS_GUEST_TR_AR_BYTES, UC_X86_REG_TR},
 };
+
+static const enum vmcs_field_id pdpte_fields[4] = {VMCS_GUEST_PDPTR0, VMCS_GUEST_PDPTR1,
+                                                   VMCS_GUEST_PDPTR2, VMCS_GUEST_PDPTR3};
 
 static bool refuse(struct sim_engine *e, enum sim_engine_refusal why, const char *what,
                    uint64_t value)
@@ -89,11 +96,9 @@ static const struct unmodelled_ctl unmodelled[] = {
 static bool representable(struct sim_engine *e)
 {
     const struct entry_ctls *c = &e->ctl;
-    if (!(c->entry & VMX_ENTRY_IA32E_MODE_GUEST))
-        return refuse(e, SIM_ENGINE_NOT_LONG_MODE, "not an IA-32e mode guest", 0);
-    if (!(V(GUEST_CS_AR_BYTES) & AR_L))
-        return refuse(e, SIM_ENGINE_NOT_LONG_MODE, "compatibility mode (CS.L = 0)",
-                      V(GUEST_CS_AR_BYTES));
+    if ((V(GUEST_RFLAGS) & RFLAGS_VM) && (V(GUEST_CR4) & CR4_VME_PVI))
+        return refuse(e, SIM_ENGINE_MODE, "virtual-8086 mode extensions (CR4.VME, CR4.PVI)",
+                      V(GUEST_CR4));
     for (size_t i = 0; i < sizeof unmodelled / sizeof unmodelled[0]; i++) {
         uint32_t word = unmodelled[i].word ? c->proc2 : c->pin;
         if (word & unmodelled[i].bit)
@@ -130,7 +135,7 @@ static uint32_t flags_to_ar(uint32_t flags)
 static bool same_seg(const struct sim_engine *e, unsigned s)
 {
     const struct seg_fields *f = &seg_fields[s];
-    const struct seg_model *m = &e->seg[s];
+    const struct seg_state *m = &e->seg[s];
     return vmcs_get(e->vmcs, f->sel) == m->sel && vmcs_get(e->vmcs, f->base) == m->base &&
            vmcs_get(e->vmcs, f->limit) == m->limit && vmcs_get(e->vmcs, f->ar) == m->ar;
 }
@@ -218,24 +223,55 @@ static uint64_t wanted_efer(struct sim_engine *e)
 {
     if (e->ctl.entry & VMX_ENTRY_LOAD_EFER)
         return V(GUEST_IA32_EFER);
-    return (e->mirror.efer & ~(VMM_EFER_LME | VMM_EFER_LMA)) | VMM_EFER_LME | VMM_EFER_LMA;
+    /* Without "load IA32_EFER", LMA (and LME) follow "IA-32e mode guest". */
+    bool ia32e = e->ctl.entry & VMX_ENTRY_IA32E_MODE_GUEST;
+    return (e->mirror.efer & ~(VMM_EFER_LME | VMM_EFER_LMA)) |
+           (ia32e ? VMM_EFER_LME | VMM_EFER_LMA : 0);
+}
+
+/*
+ * Takes Unicorn out of IA-32e mode: EFER.LMA is read-only and changes only
+ * when CR0.PG does (Unicorn's start-up state even has LMA with PG = 0, so
+ * paging is turned on first there).
+ */
+static void leave_ia32e(struct sim_engine *e)
+{
+    struct mirror *m = &e->mirror;
+    uint64_t cr0 = m->cr0;
+    if (!(cr0 & CR0_PG)) {
+        eng_set(e, UC_X86_REG_CR4, m->cr4 | CR4_PAE);
+        msr_put(e, VMM_MSR_IA32_EFER, m->efer | VMM_EFER_LME);
+        cr0 |= CR0_PG | CR0_PE;
+        eng_set(e, UC_X86_REG_CR0, cr0);
+    }
+    eng_set(e, UC_X86_REG_CR0, cr0 & ~CR0_PG);
 }
 
 /*
  * CR2, CR4, CR3, EFER, CR0 where they differ from what Unicorn holds, in an
  * order Unicorn accepts: CR2 first (a CR2 write also writes CR3 in 2.1.1),
- * CR4.PAE before CR0.PG. Every write flushes Unicorn's TLB, so unchanged
- * registers are left alone. Read back: a value Unicorn does not keep refuses.
+ * CR4.PAE before CR0.PG; an entry that leaves or enters IA-32e mode goes
+ * through paging off (LMA follows CR0.PG transitions only). Every write
+ * flushes Unicorn's TLB, so unchanged registers are left alone. Read back:
+ * a value Unicorn does not keep refuses. *moved: the control registers
+ * changed (segments must be written again: QEMU derives its mode from both).
  */
 static bool load_control_regs(struct sim_engine *e, const uint64_t v[BATCH_COUNT], bool all,
-                              bool cr2)
+                              bool cr2, bool *moved)
 {
     struct mirror *m = &e->mirror;
     uint64_t efer = wanted_efer(e);
-    bool cr4 = all || v[20] != m->cr4, cr3 = all || cr2 || v[19] != m->cr3;
-    bool ef = all || efer != m->efer, cr0 = all || v[18] != m->cr0;
+    bool want_lma = (v[18] & CR0_PG) && (efer & VMM_EFER_LME);
+    bool switch_ia32e = want_lma != ((m->efer & VMM_EFER_LMA) != 0);
+    bool cr4 = all || switch_ia32e || v[20] != m->cr4, cr3 = all || cr2 || v[19] != m->cr3;
+    bool ef = all || switch_ia32e || efer != m->efer;
+    bool cr0 = all || switch_ia32e || v[18] != m->cr0;
     if (cr2)
         eng_set(e, UC_X86_REG_CR2, e->cr2);
+    if (switch_ia32e) {
+        leave_ia32e(e);
+        cr3 = true;
+    }
     if (cr4)
         eng_set(e, UC_X86_REG_CR4, v[20]);
     if (cr3)
@@ -244,6 +280,7 @@ static bool load_control_regs(struct sim_engine *e, const uint64_t v[BATCH_COUNT
         msr_put(e, VMM_MSR_IA32_EFER, efer);
     if (cr0)
         eng_set(e, UC_X86_REG_CR0, v[18]);
+    *moved = cr4 || ef || cr0;
     if (!(cr4 || cr3 || ef || cr0))
         return true;
     e->plan.tlb_gen++;
@@ -258,14 +295,14 @@ static bool load_control_regs(struct sim_engine *e, const uint64_t v[BATCH_COUNT
         return refuse(e, SIM_ENGINE_REGISTER, "CR4", v[20]);
     if (m->cr3 != v[19])
         return refuse(e, SIM_ENGINE_REGISTER, "CR3", v[19]);
-    if ((m->efer | VMM_EFER_LMA) != (efer | VMM_EFER_LMA) || !(m->efer & VMM_EFER_LMA))
+    if ((m->efer | VMM_EFER_LMA) != (efer | VMM_EFER_LMA) ||
+        ((m->efer & VMM_EFER_LMA) != 0) != want_lma)
         return refuse(e, SIM_ENGINE_REGISTER, "IA32_EFER", efer);
     return true;
 }
 
-/* General-purpose registers, RIP, RFLAGS, selectors, FS/GS bases that differ. */
-static void load_batch(struct sim_engine *e, const uint64_t v[BATCH_COUNT], bool all,
-                       bool keep_cs_ss)
+/* General-purpose registers, RIP, RFLAGS that differ (segments: load_segments). */
+static void load_batch(struct sim_engine *e, const uint64_t v[BATCH_COUNT], bool all)
 {
     struct mirror *m = &e->mirror;
     uint64_t *slots[BATCH_COUNT];
@@ -273,50 +310,48 @@ static void load_batch(struct sim_engine *e, const uint64_t v[BATCH_COUNT], bool
     int regs[BATCH_COUNT];
     const void *vals[BATCH_COUNT];
     int n = 0;
-    for (unsigned i = 0; i < BATCH_COUNT; i++) {
-        if (i >= 18 && i <= 20)
-            continue; /* control registers: load_control_regs */
-        unsigned seg = i - 21;
-        if (i >= 21 && i <= 26 && !all && same_seg(e, seg))
-            continue;
-        if ((i == 22 || i == 23) && keep_cs_ss)
-            continue;
-        if (!all && i < 21 && *slots[i] == v[i])
-            continue;
-        if (i >= 27 && !all && *slots[i] == v[i] && same_seg(e, i == 27 ? SEG_FS : SEG_GS))
+    for (unsigned i = 0; i < 18; i++) {
+        if (!all && *slots[i] == v[i])
             continue;
         regs[n] = batch_regs[i];
         vals[n] = &v[i];
         n++;
     }
-    /* Selector writes come first: FS/GS loads from the GDT reset their bases. */
-    for (int i = 0; i < n; i++) {
-        if (regs[i] == UC_X86_REG_FS || regs[i] == UC_X86_REG_GS)
-            uc_reg_write(e->uc, regs[i], vals[i]); /* may refuse a selector its GDT lacks */
+    if (n)
+        uc_reg_write_batch(e->uc, regs, (void *const *)vals, n);
+}
+
+/* ES ... GS with their hidden parts, where they differ (or the mode they set may have). */
+static void load_segments(struct sim_engine *e, bool all, bool moved)
+{
+    struct seg_state s[SEG_DATA_COUNT];
+    unsigned mask = 0;
+    for (unsigned i = 0; i < SEG_DATA_COUNT; i++) {
+        const struct seg_fields *f = &seg_fields[i];
+        s[i] = (struct seg_state){
+            .sel = (uint16_t)vmcs_get(e->vmcs, f->sel),
+            .base = vmcs_get(e->vmcs, f->base),
+            .limit = (uint32_t)vmcs_get(e->vmcs, f->limit),
+            .ar = (uint32_t)vmcs_get(e->vmcs, f->ar),
+        };
+        if (all || !same_seg(e, i))
+            mask |= 1u << i;
     }
-    bool sel_written[6] = {false};
-    for (int i = 0; i < n; i++)
-        for (unsigned s = 0; s < 6; s++)
-            sel_written[s] |= regs[i] == batch_regs[21 + s];
-    int rest[BATCH_COUNT];
-    const void *rest_vals[BATCH_COUNT];
-    int k = 0;
-    for (int i = 0; i < n; i++) {
-        if (regs[i] == UC_X86_REG_FS || regs[i] == UC_X86_REG_GS)
-            continue;
-        rest[k] = regs[i];
-        rest_vals[k] = vals[i];
-        k++;
+    if (mask || moved)
+        seg_write(e, mask, s);
+}
+
+/* PAE paging with EPT: the PDPTE registers come from the VMCS (else from memory at CR3). */
+static void load_pdptes(struct sim_engine *e)
+{
+    if (!lin_pae(e))
+        return;
+    if (e->ept_on) {
+        for (unsigned i = 0; i < 4; i++)
+            e->pdpte[i] = vmcs_get(e->vmcs, pdpte_fields[i]);
+        return;
     }
-    if (k)
-        uc_reg_write_batch(e->uc, rest, (void *const *)rest_vals, k);
-    /* FS/GS bases again after any FS/GS selector load. */
-    eng_set(e, UC_X86_REG_FS_BASE, v[27]);
-    eng_set(e, UC_X86_REG_GS_BASE, v[28]);
-    /* What Unicorn holds now: a selector it refused keeps the old one. */
-    for (unsigned s = 0; s < 6; s++)
-        if (sel_written[s])
-            m->sel[s] = (uint16_t)eng_reg(e, batch_regs[21 + s]);
+    sim_phys_read(e->sim, e->cr3 & 0xffffffe0ull, e->pdpte, sizeof e->pdpte);
 }
 
 static void load_tables(struct sim_engine *e, bool all)
@@ -359,23 +394,17 @@ static void load_msrs(struct sim_engine *e, bool all)
     }
 }
 
-static void model_segments(struct sim_engine *e, bool keep_cs_ss)
+static void model_segments(struct sim_engine *e)
 {
-    struct seg_model cs = e->seg[SEG_CS], ss = e->seg[SEG_SS];
     for (unsigned s = 0; s < SEG_COUNT; s++) {
         const struct seg_fields *f = &seg_fields[s];
         uint16_t sel = (uint16_t)vmcs_get(e->vmcs, f->sel);
-        e->seg[s] = (struct seg_model){
+        e->seg[s] = (struct seg_state){
             .sel = sel,
-            .uc_sel = s <= SEG_GS ? (uint16_t)e->mirror.sel[s] : sel,
             .base = vmcs_get(e->vmcs, f->base),
             .limit = (uint32_t)vmcs_get(e->vmcs, f->limit),
             .ar = (uint32_t)vmcs_get(e->vmcs, f->ar),
         };
-    }
-    if (keep_cs_ss) {
-        e->seg[SEG_CS] = cs;
-        e->seg[SEG_SS] = ss;
     }
 }
 
@@ -385,13 +414,7 @@ bool state_load(struct sim_engine *e, enum vmm_entry_kind kind, const struct vmm
         return false;
     bool same = e->loaded && e->mirror.valid && e->loaded_vmcs == e->sim->current &&
                 kind == VMM_RESUME;
-    bool keep_cs_ss = same && same_seg(e, SEG_CS) && same_seg(e, SEG_SS);
-    unsigned cpl = (unsigned)(V(GUEST_SS_AR_BYTES) >> 5) & 3;
-    if (cpl != 0 && !keep_cs_ss)
-        return refuse(e, SIM_ENGINE_CPL, "CPL 3 at an entry that loads CS and SS", cpl);
     e->loaded = false; /* until the load completes */
-    if (!keep_cs_ss && eng_cpl(e) != 0)
-        eng_lower_cpl(e);
     bool all = !same || !e->mirror.valid;
     if (!e->mirror.valid)
         mirror_read(e);
@@ -400,18 +423,23 @@ bool state_load(struct sim_engine *e, enum vmm_entry_kind kind, const struct vmm
     uint64_t v[BATCH_COUNT];
     wanted(e, gprs, v);
     e->cr4_model = V(GUEST_CR4) & CR4_MODEL_BITS;
-    if (!load_control_regs(e, v, all, cr2)) {
+    bool moved = false;
+    if (!load_control_regs(e, v, all, cr2, &moved)) {
         e->mirror.valid = false;
         return false;
     }
-    load_batch(e, v, all, keep_cs_ss);
+    if (moved)
+        eng_set(e, UC_X86_REG_RIP, v[16]); /* leaving IA-32e mode truncates RIP */
+    load_batch(e, v, all);
+    load_segments(e, all, moved);
     load_tables(e, all);
     load_msrs(e, all);
-    model_segments(e, keep_cs_ss);
+    model_segments(e);
+    load_pdptes(e);
     uint64_t *slots[BATCH_COUNT];
     batch_slots(&e->mirror, slots);
     for (unsigned i = 0; i < BATCH_COUNT; i++)
-        if (i < 18 || i > 26) /* control registers and selectors are already exact */
+        if (i < 18 || i > 20) /* control registers are already exact */
             *slots[i] = v[i];
     uint32_t intr = (uint32_t)V(GUEST_INTERRUPTIBILITY_INFO);
     e->shadow_at = (intr & 3) ? e->icount : ~0ull;
@@ -419,6 +447,7 @@ bool state_load(struct sim_engine *e, enum vmm_entry_kind kind, const struct vmm
     e->shadow_movss = intr & 2;
     e->nmi_blocked = intr & 8;
     e->halted = V(GUEST_ACTIVITY_STATE) == 1;
+    e->seg_dirty = false; /* the caches hold what e->seg says */
     e->loaded = true;
     e->loaded_vmcs = e->sim->current;
     return true;
@@ -426,62 +455,23 @@ bool state_load(struct sim_engine *e, enum vmm_entry_kind kind, const struct vmm
 
 /* ---- storing ---- */
 
-/* The hidden part of `sel` as loading it from the guest's descriptor table gives. */
-static bool descriptor_of(struct sim_engine *e, uint16_t sel, struct seg_model *out)
-{
-    if ((sel & 0xfffc) == 0) {
-        *out = (struct seg_model){.sel = sel, .ar = AR_UNUSABLE};
-        return true;
-    }
-    uc_x86_mmr table;
-    uc_reg_read(e->uc, (sel & 4) ? UC_X86_REG_LDTR : UC_X86_REG_GDTR, &table);
-    uint64_t d;
-    if ((uint32_t)(sel | 7) > table.limit)
-        return false;
-    if (lin_read(e, table.base + (sel & ~7u), &d, 8, PAGING_ACCESS_IMPLICIT, NULL) != VMM_OK) {
-        e->ept_fault.pending = false; /* a look-up for the exit: nothing comes of it */
-        return false;
-    }
-    uint32_t lo = (uint32_t)d, hi = (uint32_t)(d >> 32);
-    uint32_t limit = (lo & 0xffff) | (hi & 0xf0000);
-    if (hi & (1u << 23))
-        limit = limit << 12 | 0xfff;
-    uint32_t ar = flags_to_ar(hi);
-    if (ar & (1u << 4))
-        ar |= 1; /* loading a code/data segment sets its accessed bit */
-    *out = (struct seg_model){
-        .sel = sel,
-        .base = (lo >> 16) | (uint64_t)(hi & 0xff) << 16 | (uint64_t)(hi & 0xff000000u),
-        .limit = limit,
-        .ar = ar,
-    };
-    return true;
-}
-
 static void store_segments(struct sim_engine *e)
 {
     const struct mirror *mr = &e->mirror;
-    for (unsigned s = SEG_ES; s <= SEG_GS; s++) {
-        struct seg_model *m = &e->seg[s];
-        uint16_t now = (uint16_t)mr->sel[s];
-        if (now != m->uc_sel) {
-            struct seg_model loaded;
-            if (descriptor_of(e, now, &loaded))
-                *m = loaded;
-            else
-                m->sel = now;
-        }
-        m->uc_sel = now;
-        if (s == SEG_FS || s == SEG_GS)
-            m->base = s == SEG_FS ? mr->fs_base : mr->gs_base;
-        if (s == SEG_CS || s == SEG_SS) /* the selector's RPL is the CPL */
-            m->sel = now;
+    if (e->seg_dirty) {
+        struct seg_state now[SEG_DATA_COUNT];
+        seg_read(e, now);
+        memcpy(e->seg, now, sizeof now);
+        e->seg_dirty = false;
     }
+    /* FS/GS bases also change without a load (WRFSBASE, SWAPGS, WRMSR): the batch read them. */
+    e->seg[SEG_FS].base = mr->fs_base;
+    e->seg[SEG_GS].base = mr->gs_base;
     for (unsigned s = SEG_LDTR; s <= SEG_TR; s++) {
         const uc_x86_mmr *mmr = s == SEG_LDTR ? &mr->ldtr : &mr->tr;
         bool unusable = s == SEG_LDTR && (mmr->selector & 0xfffc) == 0;
-        e->seg[s] = (struct seg_model){
-            .sel = mmr->selector, .uc_sel = mmr->selector, .base = mmr->base,
+        e->seg[s] = (struct seg_state){
+            .sel = mmr->selector, .base = mmr->base,
             .limit = mmr->limit, .ar = unusable ? AR_UNUSABLE : flags_to_ar(mmr->flags)};
     }
     for (unsigned s = 0; s < SEG_COUNT; s++) {
@@ -495,6 +485,15 @@ static void store_segments(struct sim_engine *e)
     SETV(GUEST_GDTR_LIMIT, mr->gdtr.limit);
     SETV(GUEST_IDTR_BASE, mr->idtr.base);
     SETV(GUEST_IDTR_LIMIT, mr->idtr.limit);
+}
+
+/* With EPT and PAE paging the exit saves the PDPTE registers. */
+static void store_pdptes(struct sim_engine *e)
+{
+    if (!e->ept_on || !lin_pae(e))
+        return;
+    for (unsigned i = 0; i < 4; i++)
+        vmcs_set(e->vmcs, pdpte_fields[i], e->pdpte[i]);
 }
 
 void state_store(struct sim_engine *e, struct vmm_guest_gprs *gprs)
@@ -532,6 +531,7 @@ void state_store(struct sim_engine *e, struct vmm_guest_gprs *gprs)
     SETV(GUEST_SYSENTER_ESP, m->sysenter[1]);
     SETV(GUEST_SYSENTER_EIP, m->sysenter[2]);
     store_segments(e);
+    store_pdptes(e);
     bool shadow = eng_shadow(e);
     SETV(GUEST_INTERRUPTIBILITY_INFO, (shadow && e->shadow_sti ? 1u : 0) |
                                           (shadow && e->shadow_movss ? 2u : 0) |

@@ -9,7 +9,7 @@
  * what happens under the current controls), so the plan does not depend on
  * the controls and survives every control change.
  *
- * Blocks are cached by (guest-linear address, CR3) with a copy of their
+ * Blocks are cached by (guest-linear address, CR3, code size) with a copy of their
  * bytes and where they live in host memory. A block is re-decoded when its
  * bytes changed (self-modifying code, host writes) or its translation did
  * (checked again after anything that may change translations).
@@ -21,13 +21,27 @@
 
 #define PLAN_MAX_BLOCKS (1u << 16)
 #define PLAN_MAX_BYTES (32u << 20)
+#define PLAN_DECODED (1u << 13)
+
+/*
+ * The decode of the instruction whose first bytes are `key` (plan.decoded).
+ * Content-addressed: classify() must depend on the bytes and the code size
+ * only (the address goes into insn.addr and nowhere else).
+ */
+struct decoded {
+    uint8_t key[16]; /* up to 15 bytes from the instruction's start, zero-padded; [15]: count */
+    csh cs;          /* 0: an empty slot */
+    bool ok;         /* Capstone decoded it */
+    struct insn insn;
+};
 
 int plan_init(struct plan *p)
 {
-    *p = (struct plan){0};
+    *p = (struct plan){.epoch = 1};
     p->cap = 1024;
     p->blocks = calloc(p->cap, sizeof *p->blocks);
-    return p->blocks ? VMM_OK : VMM_E_NOMEM;
+    p->decoded = calloc(PLAN_DECODED, sizeof *p->decoded);
+    return p->blocks && p->decoded ? VMM_OK : VMM_E_NOMEM;
 }
 
 void plan_fini(struct plan *p)
@@ -35,12 +49,19 @@ void plan_fini(struct plan *p)
     free(p->blocks);
     free(p->insns);
     free(p->bytes);
+    free(p->decoded);
+    if (p->scratch)
+        cs_free(p->scratch, 1);
     *p = (struct plan){0};
 }
 
 void plan_clear(struct plan *p)
 {
-    memset(p->blocks, 0, p->cap * sizeof *p->blocks);
+    /* Records of older epochs are free slots: clearing costs nothing, however big the table. */
+    if (++p->epoch == 0) {
+        memset(p->blocks, 0, p->cap * sizeof *p->blocks);
+        p->epoch = 1;
+    }
     p->n = 0;
     p->insns_n = 0;
     p->bytes_n = 0;
@@ -57,7 +78,7 @@ static struct plan_block *find(struct plan *p, uint64_t addr, uint64_t cr3)
 {
     for (uint32_t i = slot_of(p, addr, cr3);; i = (i + 1) & (p->cap - 1)) {
         struct plan_block *b = &p->blocks[i];
-        if (!b->used || (b->addr == addr && b->cr3 == cr3))
+        if (b->used != p->epoch || (b->addr == addr && b->cr3 == cr3))
             return b;
     }
 }
@@ -74,7 +95,7 @@ static bool grow(struct plan *p)
     p->blocks = nb;
     p->cap = old_cap * 2;
     for (uint32_t i = 0; i < old_cap; i++)
-        if (old[i].used)
+        if (old[i].used == p->epoch)
             *find(p, old[i].addr, old[i].cr3) = old[i];
     free(old);
     return true;
@@ -248,6 +269,10 @@ static const struct kind_row kind_rows[] = {
     {X86_INS_XRSTORS64, INSN_XRSTORS}, {X86_INS_RDRAND, INSN_RDRAND},
     {X86_INS_RDSEED, INSN_RDSEED}, {X86_INS_ENCLS, INSN_ENCLS}, {X86_INS_ENCLU, INSN_ENCLS},
     {X86_INS_STI, INSN_STI}, {X86_INS_POPF, INSN_POPF}, {X86_INS_POPFQ, INSN_POPF},
+    {X86_INS_POPFD, INSN_POPF}, {X86_INS_LJMP, INSN_LJMP}, {X86_INS_LCALL, INSN_LCALL},
+    {X86_INS_RETF, INSN_RETF}, {X86_INS_RETFQ, INSN_RETF}, {X86_INS_SYSENTER, INSN_SYSENTER},
+    {X86_INS_SYSEXIT, INSN_SYSEXIT}, {X86_INS_LDS, INSN_MOV_SEG}, {X86_INS_LES, INSN_MOV_SEG},
+    {X86_INS_LFS, INSN_MOV_SEG}, {X86_INS_LGS, INSN_MOV_SEG}, {X86_INS_LSS, INSN_MOV_SEG},
     {X86_INS_IRET, INSN_IRET}, {X86_INS_IRETD, INSN_IRET}, {X86_INS_IRETQ, INSN_IRET},
     {X86_INS_SYSRET, INSN_SYSRET}, {X86_INS_INT, INSN_INT}, {X86_INS_INT3, INSN_INT3},
     {X86_INS_INT1, INSN_INT1}, {X86_INS_INTO, INSN_INTO}, {X86_INS_SYSCALL, INSN_SYSCALL},
@@ -261,7 +286,13 @@ static uint8_t kind_of_id(unsigned id)
     return INSN_NONE;
 }
 
-/* MOV to/from CR, DR or SS: Capstone calls them all MOV. */
+static bool is_sreg(unsigned reg)
+{
+    return reg == X86_REG_DS || reg == X86_REG_ES || reg == X86_REG_FS || reg == X86_REG_GS ||
+           reg == X86_REG_SS;
+}
+
+/* MOV to/from CR, DR or a segment register: Capstone calls them all MOV. */
 static uint8_t classify_mov(const cs_x86 *x, struct insn *out)
 {
     if (x->op_count != 2 || x->operands[0].type != X86_OP_REG)
@@ -280,7 +311,9 @@ static uint8_t classify_mov(const cs_x86 *x, struct insn *out)
         out->reg1 = gpr_of(to ? src : dst);
         return to ? INSN_MOV_TO_DR : INSN_MOV_FROM_DR;
     }
-    return dst == X86_REG_SS ? INSN_MOV_SS : INSN_NONE;
+    if (dst == X86_REG_SS)
+        return INSN_MOV_SS;
+    return is_sreg(dst) ? INSN_MOV_SEG : INSN_NONE;
 }
 
 /* I/O instructions: size, direction, string, REP, port operand. */
@@ -315,19 +348,22 @@ static void classify_io(const cs_insn *ci, const cs_x86 *x, struct insn *out)
     }
 }
 
-bool plan_decode(csh cs, const uint8_t *bytes, size_t n, uint64_t addr, struct insn *out)
+/* The pre-scan's classification of `ci`, decoded from `bytes` at `addr`. */
+static void classify(const cs_insn *ci, const uint8_t *bytes, uint64_t addr, struct insn *out)
 {
-    cs_insn *ci;
-    if (cs_disasm(cs, bytes, n, addr, 1, &ci) != 1)
-        return false;
     const cs_x86 *x = &ci->detail->x86;
     *out = (struct insn){.addr = addr, .len = (uint8_t)ci->size, .reg1 = INSN_REG_NONE,
                          .reg2 = INSN_REG_NONE};
     uint8_t kind = kind_of_id(ci->id);
-    if (vector_extension(bytes, ci->size) || waitpkg(bytes, ci->size))
+    /* Outside 64-bit mode C4/C5/62 with a memory operand are LES/LDS/BOUND, not VEX/EVEX. */
+    bool legacy = ci->id == X86_INS_LES || ci->id == X86_INS_LDS || ci->id == X86_INS_BOUND;
+    if ((vector_extension(bytes, ci->size) && !legacy) || waitpkg(bytes, ci->size))
         kind = INSN_UNMODELLED_UD;
     else if (ci->id == X86_INS_MOV)
         kind = classify_mov(x, out);
+    else if (ci->id == X86_INS_POP && x->op_count == 1 && x->operands[0].type == X86_OP_REG &&
+             is_sreg(x->operands[0].reg))
+        kind = x->operands[0].reg == X86_REG_SS ? INSN_MOV_SS : INSN_MOV_SEG; /* POP SS blocks too */
     out->kind = kind;
     switch (kind) {
     case INSN_IO:
@@ -338,7 +374,7 @@ bool plan_decode(csh cs, const uint8_t *bytes, size_t n, uint64_t addr, struct i
             out->imm = (uint16_t)(x->operands[0].imm & 0xff);
         break;
     case INSN_MOV_TO_CR: case INSN_MOV_FROM_CR: case INSN_MOV_TO_DR: case INSN_MOV_FROM_DR:
-    case INSN_MOV_SS:
+    case INSN_MOV_SS: case INSN_MOV_SEG:
         break;
     case INSN_VMREAD: /* vmread r/m64, r64: Reg1 = r/m (register form), Reg2 = the encoding */
     case INSN_VMWRITE: /* vmwrite r64, r/m64 */ {
@@ -372,8 +408,63 @@ bool plan_decode(csh cs, const uint8_t *bytes, size_t n, uint64_t addr, struct i
         take_operands(x, out);
         break;
     }
+}
+
+bool plan_decode(csh cs, const uint8_t *bytes, size_t n, uint64_t addr, struct insn *out)
+{
+    cs_insn *ci;
+    if (cs_disasm(cs, bytes, n, addr, 1, &ci) != 1)
+        return false;
+    classify(ci, bytes, addr, out);
     cs_free(ci, 1);
     return true;
+}
+
+static uint64_t decoded_hash(csh cs, const uint8_t key[16])
+{
+    uint64_t a, b;
+    memcpy(&a, key, 8);
+    memcpy(&b, key + 8, 8);
+    uint64_t h = (a ^ (uint64_t)cs * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull;
+    h = (h ^ (h >> 29) ^ b) * 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 32);
+}
+
+/* plan_decode through the content-addressed cache, with Capstone's buffer reused. */
+static bool decode_cached(struct plan *p, csh cs, const uint8_t *bytes, size_t n, uint64_t addr,
+                          struct insn *out)
+{
+    struct decoded probe = {.cs = cs};
+    size_t k = n < 15 ? n : 15;
+    memcpy(probe.key, bytes, k);
+    probe.key[15] = (uint8_t)k;
+    struct decoded *d = &p->decoded[decoded_hash(cs, probe.key) & (PLAN_DECODED - 1)];
+    if (d->cs == cs && memcmp(d->key, probe.key, sizeof probe.key) == 0) {
+        p->decode_hits++;
+        *out = d->insn;
+        out->addr = addr;
+        return d->ok;
+    }
+    p->decode_misses++;
+    if (p->scratch && p->scratch_cs != cs) {
+        cs_free(p->scratch, 1);
+        p->scratch = NULL;
+    }
+    if (!p->scratch) {
+        p->scratch = cs_malloc(cs);
+        p->scratch_cs = cs;
+        if (!p->scratch)
+            return plan_decode(cs, bytes, n, addr, out); /* nothing cached */
+    }
+    const uint8_t *code = bytes;
+    size_t left = k;
+    uint64_t at = addr;
+    probe.ok = cs_disasm_iter(cs, &code, &left, &at, p->scratch);
+    if (probe.ok)
+        classify(p->scratch, bytes, addr, &probe.insn);
+    *d = probe;
+    *out = probe.insn;
+    return probe.ok;
 }
 
 /* ---- the cache ---- */
@@ -449,13 +540,13 @@ static bool scan(struct sim_engine *e, struct plan_block *b, uint64_t addr, uint
         memcpy(copy + n1, second, len - n1);
     *b = (struct plan_block){.addr = addr, .cr3 = cr3, .size = size, .len = len,
                              .bytes = p->bytes_n, .first = p->insns_n,
-                             .hpa = {hpa[0], hpa[1]}, .tlb_gen = p->tlb_gen, .used = true};
+                             .hpa = {hpa[0], hpa[1]}, .tlb_gen = p->tlb_gen, .used = p->epoch};
     p->bytes_n += len;
     for (uint32_t off = 0; off < size || off == 0;) {
         struct insn in;
         if (!reserve((void **)&p->insns, &p->insns_cap, p->insns_n + 1, sizeof in))
             return false;
-        if (!plan_decode(e->cs, copy + off, len - off, addr + off, &in)) {
+        if (!decode_cached(p, e->cs, copy + off, len - off, addr + off, &in)) {
             /*
              * Capstone does not know it: stop the block here so that the
              * code hook resumes decoding after it with Unicorn's length.
@@ -475,9 +566,10 @@ static bool scan(struct sim_engine *e, struct plan_block *b, uint64_t addr, uint
 const struct plan_block *plan_block_for(struct sim_engine *e, uint64_t addr, uint32_t size)
 {
     struct plan *p = &e->plan;
-    uint64_t cr3 = e->cr3;
+    /* Keyed by code size too (CR3 bits 62:56 are reserved): the bytes decode per mode. */
+    uint64_t cr3 = e->cr3 | (uint64_t)e->code_bytes << 56;
     struct plan_block *b = find(p, addr, cr3);
-    if (b->used && b->size == size) {
+    if (b->used == p->epoch && b->size == size) {
         if (b->tlb_gen != p->tlb_gen) {
             uint64_t hpa[2];
             translate_block(e, addr, b->len, hpa);
@@ -488,10 +580,10 @@ const struct plan_block *plan_block_for(struct sim_engine *e, uint64_t addr, uin
             return b;
     }
     /* New, changed or moved: decode it (into fresh storage). */
-    if (!b->used && (p->n + 1) * 2 > p->cap && !grow(p))
+    if (b->used != p->epoch && (p->n + 1) * 2 > p->cap && !grow(p))
         plan_clear(p);
     b = find(p, addr, cr3);
-    bool fresh = !b->used;
+    bool fresh = b->used != p->epoch;
     uint64_t hpa[2];
     translate_block(e, addr, size + TAIL, hpa);
     if (!scan(e, b, addr, cr3, size, hpa)) {

@@ -9,6 +9,8 @@
  * known (not-present read 0, not-present write 2, read-only write with
  * CR0.WP 3), each with 14 as the old exception, and a fourth after the
  * resets that must still arrive as 14 (a wrong reset offset makes it #DF).
+ * The segment caches and hflags segcache.c writes are located the same way
+ * (values written through the API must appear where it expects them).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +122,9 @@ int eng_selftest(uc_engine *uc, const char **why)
         uc_reg_write(uc, UC_X86_REG_RSP, &rsp))
         goto out;
     if (uc_hook_add(uc, &hook, UC_HOOK_INTR, (void *)st_intr, &c, 1, 0) != UC_ERR_OK)
+        goto out;
+    *why = "the segment caches or hflags are not at the expected context offsets";
+    if (!seg_layout_ok(uc, c.ctx))
         goto out;
     *why = "#PF error codes or old_exception are not at the expected context offsets";
     if (!st_fault(uc, &c, 0, 0) || !st_fault(uc, &c, 1, 2) || !st_fault(uc, &c, 2, 3) ||

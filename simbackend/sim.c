@@ -213,6 +213,7 @@ uint64_t sim_host_writes(const struct sim *s)
 void sim_note_host_write(struct sim *s)
 {
     s->host_writes++;
+    s->written_anywhere = true;
 }
 
 uint64_t sim_feature_control(const struct sim *s)

@@ -46,6 +46,10 @@ struct sim {
 
     struct sim_invalidations invalidations;
     uint64_t host_writes; /* sim_host_writes() */
+
+    /* ---- snapshots (snapshot.c): what changed since the last take or restore ---- */
+    uint64_t *written;        /* bit per host page; NULL while no snapshot exists */
+    bool written_anywhere;    /* sim_note_host_write: somewhere, untracked */
 };
 
 static inline struct sim *sim_of(struct vmm_cpu *cpu)
@@ -74,6 +78,21 @@ struct vmx_status sim_vmfail(struct sim *s, enum vmx_insn_error error);
 bool sim_vmx_addr_valid(const struct sim *s, uint64_t addr);
 
 /* ---- host memory (hostmem.c) ---- */
+
+/*
+ * Records that [hpa, hpa + len) of host memory was written (for snapshot
+ * restore); nothing while no snapshot exists. Every writer the sim or the
+ * engine can see calls it.
+ */
+static inline void sim_mark_written(struct sim *s, uint64_t hpa, uint64_t len)
+{
+    if (!s->written || !len || hpa >= s->mem_size)
+        return;
+    uint64_t last = hpa + len - 1 < s->mem_size ? hpa + len - 1 : s->mem_size - 1;
+    for (uint64_t p = hpa / SIM_PAGE_SIZE; p <= last / SIM_PAGE_SIZE; p++)
+        s->written[p / 64] |= 1ull << (p % 64);
+}
+
 
 /* Lays out host memory for `cfg` (already checked); VMM_E_NOMEM on failure. */
 int sim_hostmem_init(struct sim *s, const struct sim_config *cfg);

@@ -13,7 +13,8 @@
  * the byte: for a fetch, RIP (or the page start for an instruction that
  * crosses into it); for data, the instruction's memory operand that falls
  * in the page (or begins before it and crosses in), or the stack slot of
- * PUSH/CALL/ENTER (RSP - 8) and POP/RET/IRET (RSP; LEAVE: RBP). Other
+ * PUSH/CALL/ENTER (RSP minus the code size) and POP/RET/IRET (RSP; LEAVE:
+ * RBP), segment bases applied outside 64-bit mode. Other
  * implicit accesses (descriptor tables, XSAVE areas, ...) report the page
  * start.
  */
@@ -34,12 +35,14 @@ bool xlat_entry(struct sim_engine *e)
                                                .value = eptp};
         return false;
     }
-    bool flush = on != e->tlb_virtual || (on && eptp != e->eptp);
+    /* Snapshots track writes through the fill hook: it sees every page then. */
+    bool virt = on || e->snapshots;
+    bool flush = virt != e->tlb_virtual || (on && eptp != e->eptp);
     e->ept_on = on;
     e->eptp = eptp;
-    if (on != e->tlb_virtual) {
-        uc_ctl_tlb_mode(e->uc, on ? UC_TLB_VIRTUAL : UC_TLB_CPU);
-        e->tlb_virtual = on;
+    if (virt != e->tlb_virtual) {
+        uc_ctl_tlb_mode(e->uc, virt ? UC_TLB_VIRTUAL : UC_TLB_CPU);
+        e->tlb_virtual = virt;
     }
     if (flush) {
         uc_ctl_flush_tlb(e->uc);
@@ -63,6 +66,8 @@ bool xlat_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry *en
     struct event pf;
     int rc = lin_translate(e, &ps, vaddr, access, &hpa, &pf, NULL);
     if (rc == VMM_OK) {
+        if (type == UC_MEM_WRITE) /* the first write to the page since the TLB was flushed */
+            sim_mark_written(e->sim, hpa, 4096);
         entry->paddr = hpa;
         entry->perms = type == UC_MEM_WRITE ? UC_PROT_READ | UC_PROT_WRITE
                        : type == UC_MEM_FETCH ? UC_PROT_EXEC
@@ -97,9 +102,22 @@ static uint64_t hit(uint64_t a, unsigned n, uint64_t page)
     return NO_ADDR;
 }
 
+/* The stack slot `delta` bytes from the stack pointer (SS base; SS.B picks ESP or SP). */
+static uint64_t stack_slot(struct sim_engine *e, int64_t delta)
+{
+    uint64_t rsp = eng_reg(e, UC_X86_REG_RSP) + (uint64_t)delta;
+    if (e->code_bytes == 8)
+        return rsp;
+    struct seg_state seg[SEG_DATA_COUNT];
+    seg_read(e, seg);
+    rsp = (seg[SEG_SS].ar & (1u << 14)) ? (uint32_t)rsp : (uint16_t)rsp;
+    return (uint32_t)(seg[SEG_SS].base + rsp);
+}
+
 static uint64_t data_address(struct sim_engine *e, uint64_t page)
 {
-    uint64_t rip = eng_reg(e, UC_X86_REG_RIP);
+    uint64_t rip = seg_linear(e, SEG_CS, eng_reg(e, UC_X86_REG_RIP));
+    unsigned slot = e->code_bytes; /* the usual operand size of stack accesses */
     uint8_t bytes[15];
     if (lin_read(e, rip, bytes, sizeof bytes, 0, NULL) != VMM_OK)
         return page;
@@ -117,16 +135,17 @@ static uint64_t data_address(struct sim_engine *e, uint64_t page)
         found = hit(insn_mem_address(e, &in), x->operands[i].size, page);
     }
     if (found == NO_ADDR) {
-        uint64_t rsp = eng_reg(e, UC_X86_REG_RSP);
         switch (ci->id) {
-        case X86_INS_PUSH: case X86_INS_PUSHFQ: case X86_INS_CALL: case X86_INS_ENTER:
-            found = hit(rsp - 8, 8, page);
+        case X86_INS_PUSH: case X86_INS_PUSHF: case X86_INS_PUSHFD: case X86_INS_PUSHFQ:
+        case X86_INS_CALL: case X86_INS_ENTER:
+            found = hit(stack_slot(e, -(int64_t)slot), slot, page);
             break;
-        case X86_INS_POP: case X86_INS_POPFQ: case X86_INS_RET: case X86_INS_IRETQ:
-            found = hit(rsp, 8, page);
+        case X86_INS_POP: case X86_INS_POPF: case X86_INS_POPFD: case X86_INS_POPFQ:
+        case X86_INS_RET: case X86_INS_IRET: case X86_INS_IRETD: case X86_INS_IRETQ:
+            found = hit(stack_slot(e, 0), slot, page);
             break;
         case X86_INS_LEAVE:
-            found = hit(eng_reg(e, UC_X86_REG_RBP), 8, page);
+            found = hit(seg_linear(e, SEG_SS, eng_reg(e, UC_X86_REG_RBP)), slot, page);
             break;
         default:
             break;
@@ -145,7 +164,7 @@ void xlat_ept_exit(struct sim_engine *e)
     exit_set(e, f->reason, violation ? f->qual : 0);
     e->exit.gpa = f->gpa;
     e->exit.gla = violation ? f->gla : 0;
-    e->exit.gla_valid = violation;
+    e->exit.gla_valid = violation && (f->qual & (1u << 7)); /* not for PDPTE loads */
     if (e->delivering_valid) {
         const struct event *d = &e->delivering;
         e->exit.idt_info = d->vector | (uint32_t)d->type << VMX_INTR_TYPE_SHIFT |
@@ -164,7 +183,7 @@ void xlat_fill_refused(struct sim_engine *e)
     uint64_t page = e->fill_page;
     uint64_t exact;
     if (fetch) {
-        uint64_t rip = eng_reg(e, UC_X86_REG_RIP);
+        uint64_t rip = seg_linear(e, SEG_CS, eng_reg(e, UC_X86_REG_RIP));
         exact = in_page(rip, page) ? rip : page;
     } else {
         e->icount--; /* the code hook counted the instruction, which did not retire */
@@ -191,3 +210,4 @@ void xlat_fill_refused(struct sim_engine *e)
     e->ept_fault.gla = exact;
     xlat_ept_exit(e);
 }
+
