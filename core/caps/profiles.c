@@ -23,8 +23,8 @@
 /*
  * Bochs 2.7, cpu model corei7_skylake_x: the values its VMX test kernel
  * read with RDMSR (shared/reference/bochs.md). No monitor trap flag, no
- * tertiary or secondary exit controls. The physical-address width is
- * Bochs' build default (40 bits); the CPUID facts are not yet measured.
+ * tertiary or secondary exit controls, no IA32_SPEC_CTRL. MAXPHYADDR 40
+ * and the CPUID facts as read inside the library OS.
  */
 static const struct vmx_raw_caps bochs_skylake_x = {
     .msr = {
@@ -51,6 +51,40 @@ static const struct vmx_raw_caps bochs_skylake_x = {
     .phys_addr_width = 40,
     .linear_addr_width = 48,
     .cpuid_features = VMM_CPUID_BIT(VMM_CPUID_PCID),
+};
+
+/*
+ * Bochs 2.7, cpu model tigerlake: read with RDMSR and CPUID inside the
+ * library OS (hwbackend/tests caps_test). Adds to skylake_x the monitor
+ * trap flag, MBEC (secondary bit 22), the CET entry/exit controls, and
+ * IA32_SPEC_CTRL; no tertiary or secondary exit controls.
+ */
+static const struct vmx_raw_caps bochs_tigerlake = {
+    .msr = {
+        [VMX_MSR_BASIC] = 0x01d8100000000004ull,
+        [VMX_MSR_PINBASED_CTLS] = 0x0000007f00000016ull,
+        [VMX_MSR_PROCBASED_CTLS] = 0xfff9fffe0401e172ull,
+        [VMX_MSR_EXIT_CTLS] = 0x107fffff00036dffull,
+        [VMX_MSR_ENTRY_CTLS] = 0x0010ffff000011ffull,
+        [VMX_MSR_MISC] = 0x00000000600401e0ull,
+        [VMX_MSR_CR0_FIXED0] = 0x80000021ull,
+        [VMX_MSR_CR0_FIXED1] = 0xffffffffull,
+        [VMX_MSR_CR4_FIXED0] = 0x2000ull,
+        [VMX_MSR_CR4_FIXED1] = 0xf72fffull,
+        [VMX_MSR_VMCS_ENUM] = 0x34ull,
+        [VMX_MSR_PROCBASED_CTLS2] = 0x02977fff00000000ull,
+        [VMX_MSR_EPT_VPID_CAP] = 0x00000f0106b34141ull,
+        [VMX_MSR_TRUE_PINBASED_CTLS] = 0x0000007f00000016ull,
+        [VMX_MSR_TRUE_PROCBASED_CTLS] = 0xfff9fffe04006172ull,
+        [VMX_MSR_TRUE_EXIT_CTLS] = 0x107fffff00036dfbull,
+        [VMX_MSR_TRUE_ENTRY_CTLS] = 0x0010ffff000011fbull,
+        [VMX_MSR_VMFUNC] = 0x1ull,
+    },
+    .msr_present = PRESENT(VMX_MSR_BASIC, VMX_MSR_VMFUNC),
+    .phys_addr_width = 40,
+    .linear_addr_width = 48,
+    .cpuid_features = VMM_CPUID_BIT(VMM_CPUID_PCID) | VMM_CPUID_BIT(VMM_CPUID_CET_SS) |
+                      VMM_CPUID_BIT(VMM_CPUID_CET_IBT) | VMM_CPUID_BIT(VMM_CPUID_SPEC_CTRL),
 };
 
 /*
@@ -133,6 +167,7 @@ static const struct vmx_raw_caps modern = {
 
 const struct vmx_profile vmx_profiles[] = {
     {"bochs-skylake-x", "Bochs 2.7 corei7_skylake_x (measured MSR values)", &bochs_skylake_x},
+    {"bochs-tigerlake", "Bochs 2.7 tigerlake (measured MSR values): MTF, MBEC, CET", &bochs_tigerlake},
     {"minimal", "first-generation VMX: no secondary controls, no EPT", &minimal},
     {"modern", "every VMX feature the SDM defines", &modern},
 };

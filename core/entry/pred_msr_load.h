@@ -54,11 +54,17 @@ static inline uint64_t msrload_guest_efer(const struct vmx_check_ctx *c)
     return c->ia32e_guest ? (VMM_EFER_LME | VMM_EFER_LMA) : 0;
 }
 
-/* The processor: Intel 64 (VMX caps do not enumerate NX or RDTSCP; assumed). */
+/*
+ * The processor: Intel 64 (VMX caps do not enumerate NX or RDTSCP; assumed),
+ * with IA32_SPEC_CTRL only where CPUID enumerates it (Bochs' skylake_x has
+ * none: WRMSR 48H faults there, so does the MSR-load entry).
+ */
 static inline bool msrload_wrmsr_would_succeed(const struct vmx_check_ctx *c, unsigned arg)
 {
     (void)arg;
     struct vmm_msr_model model = vmm_msr_model_intel64(c->caps->linear_addr_width);
+    if (!(c->caps->cpuid_features & VMM_CPUID_BIT(VMM_CPUID_SPEC_CTRL)))
+        model.spec_ctrl_bits = 0;
     struct vmm_msr_state state = {.cr0 = FIELD(c, GUEST_CR0), .efer = msrload_guest_efer(c)};
     return vmm_wrmsr_check(&model, &state, c->msr_index, c->msr_value) == VMM_WRMSR_OK;
 }

@@ -39,7 +39,7 @@ static const char *const cpuid_names[VMM_CPUID_FEATURE_COUNT] = {
     [VMM_CPUID_RTM] = "rtm",       [VMM_CPUID_CET_SS] = "cet_ss", [VMM_CPUID_CET_IBT] = "cet_ibt",
     [VMM_CPUID_PKS] = "pks",       [VMM_CPUID_MPX] = "mpx",     [VMM_CPUID_PT] = "pt",
     [VMM_CPUID_ARCH_LBR] = "arch_lbr", [VMM_CPUID_SGX] = "sgx", [VMM_CPUID_SMX] = "smx",
-    [VMM_CPUID_UINTR] = "uintr",
+    [VMM_CPUID_UINTR] = "uintr", [VMM_CPUID_SPEC_CTRL] = "spec_ctrl",
 };
 
 const char *capspec_cpuid_name(unsigned feature)

@@ -54,6 +54,7 @@ enum vmm_cpuid_feature {
     VMM_CPUID_SGX,
     VMM_CPUID_SMX,
     VMM_CPUID_UINTR,    /* user interrupts */
+    VMM_CPUID_SPEC_CTRL, /* IA32_SPEC_CTRL exists: CPUID.(7,0):EDX[26] (IBRS/IBPB) */
     VMM_CPUID_FEATURE_COUNT
 };
 #define VMM_CPUID_BIT(f) (1ull << (f))
