@@ -5,6 +5,7 @@
 
 #include "vmm/handlers.h"
 #include "vmm/vmcs_access.h"
+#include "vmm/x86_emul.h"
 
 /* Returns from a handler with ERROR when a seam operation fails. */
 #define HTRY(v, expr, note)                      \
@@ -79,5 +80,21 @@ static inline uint64_t secondary_controls(struct vmm_cpu *cpu)
  * VMM_E_UNSUPPORTED without a source or without TSC offsetting.
  */
 int guest_tsc_set(struct vmm_vcpu *v, const struct vmm_tsc_source *src, uint64_t value);
+
+/*
+ * The x86 emulator's view of a vCPU (emul_bridge.c): its processor state
+ * loaded from the VMCS and the vCPU's registers (vector registers are not
+ * held, so SSE/AVX are disabled in the copy), stored back after an
+ * emulated instruction (GPRs and RFLAGS; RIP by the caller), and guest
+ * memory: MMIO regions through the platform's bus, the rest through the
+ * seam.
+ */
+struct emul_mem_ctx {
+    struct vmm_vcpu *vcpu;
+    struct vmm_platform *platform;
+};
+int emul_state_load(struct vmm_vcpu *v, const struct vmm_platform *p, struct x86_cpu_state *st);
+int emul_state_store(struct vmm_vcpu *v, const struct x86_cpu_state *st);
+struct x86_emul_mem emul_mem_of(struct emul_mem_ctx *m);
 
 #endif /* VMM_HANDLER_UTIL_H */

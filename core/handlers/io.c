@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * I/O-instruction exits: IN and OUT go to the port bus with AL/AX/EAX;
- * string and REP forms need the emulator (memory operands, RCX counts) and
- * are reported unhandled with the full exit information until it exists.
+ * string and REP forms (INS/OUTS: memory operands, RCX counts) are not in
+ * the x86 emulator's set yet and are reported unhandled with the full exit
+ * information.
  */
 #include "handler_util.h"
 
@@ -23,7 +24,7 @@ enum vmm_exit_action vmm_handle_io(struct vmm_vcpu *v, const struct vmm_exit *e,
     if (vmx_qual_io_decode(e->qualification, &io) != VMM_OK)
         return vmm_vcpu_unhandled(v, "malformed I/O-instruction qualification");
     if (io.string || io.rep)
-        return vmm_vcpu_unhandled(v, "string or REP I/O needs the instruction emulator");
+        return vmm_vcpu_unhandled(v, "string or REP I/O (INS/OUTS) is not emulated");
     int rc;
     if (io.in) {
         uint32_t value = 0;

@@ -98,7 +98,7 @@ static void string_and_rep_forms_are_unhandled_with_the_exit_decoded(void **stat
     struct cpu_td_exit *e = cpu_td_queue_exit(&x->f->td, VMX_EXIT_IO_INSTRUCTION, outsb, 1);
     cpu_td_exit_set(e, VMCS_GUEST_LINEAR_ADDRESS, 0x7000);
     assert_int_equal(vmm_vcpu_run(&x->f->vcpu, 1), VMM_STOP_UNHANDLED);
-    assert_non_null(strstr(x->f->vcpu.dump, "needs the instruction emulator"));
+    assert_non_null(strstr(x->f->vcpu.dump, "(INS/OUTS) is not emulated"));
     assert_non_null(strstr(x->f->vcpu.dump, "OUTS, 1 byte, port 0x03f8 (DX)"));
     assert_non_null(strstr(x->f->vcpu.dump, "guest-linear      0x7000"));
     assert_int_equal(x->serial.len, 0);

@@ -29,7 +29,6 @@ _Static_assert(DEMO_HC_VERSION == VMM_HC_VERSION && DEMO_HC_PRINT == VMM_HC_PRIN
 
 /* The guest program (demo_guest.S), in this binary's read-only data. */
 extern const uint8_t demo_guest_start[], demo_guest_end[];
-extern const uint8_t demo_guest_mmio_store[], demo_guest_mmio_store_end[];
 
 #define RAM_SIZE (16ull << 20)
 #define GUEST_LOAD 0x100000ull /* entry point; the stack grows down from here */
@@ -129,19 +128,16 @@ static int run_one(struct demo *d)
 }
 
 /*
- * EPT violations: the core's handler finds the MMIO region and reports the
- * exit unhandled, because performing the access needs the x86 instruction
- * emulator, which does not exist yet. Until it does, the demo completes
- * the one access it knows: its own guest's `mov dword ptr [r15], eax` at
- * demo_guest_mmio_store, checked byte for byte in guest memory. Anything
- * else goes to the core's handler (unhandled, with the state dump).
+ * EPT violations: logged, then handled by the core's handler, which finds
+ * the MMIO region and has the x86 instruction emulator perform the access
+ * at RIP (the guest's `mov dword ptr [r15], eax`) on the demo mailbox.
  */
 static enum vmm_exit_action demo_ept_violation(struct vmm_vcpu *v, const struct vmm_exit *e,
                                                void *ctx)
 {
     struct demo *d = ctx;
     struct vmx_qual_ept q;
-    uint64_t rip;
+    uint64_t rip, after;
     if (vmx_qual_ept_decode(e->qualification, &q) != VMM_OK ||
         vmm_vmread(v->cpu, VMCS_GUEST_RIP, &rip) != VMM_OK)
         return vmm_handle_ept_violation(v, e, &d->platform);
@@ -160,29 +156,18 @@ static enum vmm_exit_action demo_ept_violation(struct vmm_vcpu *v, const struct 
                          : " (not valid)");
     tb_puts(&d->log, line);
 
-    size_t len = (size_t)(demo_guest_mmio_store_end - demo_guest_mmio_store);
-    vmm_gva_t store_rip = GUEST_LOAD + (uint64_t)(demo_guest_mmio_store - demo_guest_start);
-    uint8_t bytes[16];
-    const struct vmm_mmio_region *r = vmm_mmio_find(&d->platform.mmio, e->guest_physical);
-    /* Guest-linear is guest-physical in this VM (identity page tables). */
-    bool known = r && q.write && !q.fetch && rip == store_rip && len <= sizeof bytes &&
-                 v->cpu->ops->gpa_read(v->cpu, rip, bytes, len) == VMM_OK &&
-                 memcmp(bytes, demo_guest_mmio_store, len) == 0;
-    if (!known)
-        return vmm_handle_ept_violation(v, e, &d->platform);
-    if (vmm_mmio_write(&d->platform.mmio, e->guest_physical, 4, (uint32_t)v->gprs.rax) != VMM_OK)
-        return vmm_vcpu_unhandled(v, "the demo MMIO device refused the store");
-    /* No STI/MOV SS shadow or TF to honour here: moving RIP is the whole completion. */
-    if (vmm_vmwrite(v->cpu, VMCS_GUEST_RIP, rip + len) != VMM_OK)
-        return vmm_vcpu_fail(v, VMM_E_STATE, "writing the guest RIP failed");
+    enum vmm_exit_action a = vmm_handle_ept_violation(v, e, &d->platform);
+    if (a != VMM_EXIT_RESUME || vmm_vmread(v->cpu, VMCS_GUEST_RIP, &after) != VMM_OK)
+        return a;
     d->mmio_completed++;
+    const struct vmm_mmio_region *r = d->platform.last_mmio;
     snprintf(line, sizeof line,
-             "  completed by the demo, not the core: a %zu-byte `mov dword ptr [r15], eax` "
-             "storing %#x into device \"%s\"\n  (the x86 instruction emulator will replace "
-             "this: it decodes any instruction at RIP and performs the access)\n",
-             len, (unsigned)(uint32_t)v->gprs.rax, r->name);
+             "  emulated by the core's x86 emulator: %llu-byte instruction, device \"%s\" "
+             "(RIP %#llx -> %#llx)\n",
+             (unsigned long long)(after - rip), r ? r->name : "?", (unsigned long long)rip,
+             (unsigned long long)after);
     tb_puts(&d->log, line);
-    return VMM_EXIT_RESUME;
+    return a;
 }
 
 static int make_platform(struct demo *d)

@@ -11,7 +11,7 @@
  *   RDMSR, WRMSR     the emulated MSR set (vmm/guest_msrs.h); #GP(0) for an
  *                    unknown MSR or a refused value
  *   I/O instruction  IN/OUT routed to the port bus; INS/OUTS and REP forms
- *                    are reported unhandled until the emulator exists
+ *                    are reported unhandled (not emulated yet)
  *   HLT              stop the run loop or resume, per `hlt`
  *   VMCALL           the hypercall ABI of vmm/hypercall.h
  *   CR access        MOV to/from CR0, CR3, CR4, CR8, CLTS, LMSW: guest/host
@@ -79,6 +79,7 @@ struct vmm_platform {
     uint64_t xcr0;                              /* the guest's XCR0 (the backend loads it) */
     uint8_t tpr;                                /* CR8, when CR8 accesses exit */
     const struct vmm_mmio_region *last_mmio;    /* region of the last MMIO EPT violation */
+    char emul_note[128];                        /* why the emulator refused, with the bytes */
 };
 
 /*
