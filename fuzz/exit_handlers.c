@@ -25,18 +25,23 @@
  *  - the run never stops with a VM-entry failure or a VMfail from the
  *    checks, since the previous invariant already vouched for the state;
  *    the legitimate stops are: budget, a handler's stop, unhandled /
- *    fatal / unknown exits (MMIO needs the emulator, triple faults, exits
- *    nobody binds), and the engine refusing or ending a guest it cannot
- *    run (SIM_ENGINE_*: the guest left 64-bit mode, hung with IF = 0, ...);
- *  - determinism: a second run from a fresh VM gives the same exits
- *    (reason, RIP after handling) and the same stop. Done for every
- *    EH_SAMPLE-th input and those with EH_F_TWICE.
+ *    fatal / unknown exits (an MMIO instruction the emulator does not
+ *    support, triple faults, exits nobody binds), and the engine refusing
+ *    or ending a guest it cannot run (SIM_ENGINE_*: a mode it cannot
+ *    model, hung with IF = 0, ...);
+ *  - determinism: a second run from a clean VM (restored, or new) gives
+ *    the same exits (reason, RIP after handling) and the same stop. Done
+ *    for every EH_SAMPLE-th input and those with EH_F_TWICE.
  *
- * One sim + engine per profile is kept; each input gets a new VM
- * (vmm_vm_destroy / vmm_vm_create), zeroed guest RAM, a new platform and
- * vCPU, and pending interrupts drained, so inputs do not see each other.
- * EXIT_HANDLERS_FRESH=1 in the environment makes a sim + engine per input
- * instead (to measure the difference; see README.md).
+ * One sim + engine per profile and EPT choice is kept, with a snapshot
+ * (simbackend/snapshot.h) taken right after its VM was created: each input
+ * restores it (processor, engine, VMCS, time, guest RAM and the VM's host
+ * pages back as they were), then loads its code and controls into the VM
+ * and gets a new platform and vCPU, so inputs do not see each other.
+ * EXIT_HANDLERS_FRESH in the environment measures the alternatives (see
+ * README.md): "vm" destroys and creates the VM per input on a kept machine
+ * (guest RAM zeroed, time aligned), "machine" (or "1") makes a new sim +
+ * engine per input.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +50,7 @@
 #include "exit_handlers_input.h"
 #include "simbackend/engine.h"
 #include "simbackend/sim.h"
+#include "simbackend/snapshot.h"
 #include "vmm/debugport.h"
 #include "vmm/handlers.h"
 #include "vmm/uart16550.h"
@@ -62,6 +68,16 @@ struct machine {
     struct sim *sim;
     struct sim_engine *eng;
     struct vmx_caps caps;
+    struct sim_snapshot *snap; /* right after the VM's creation */
+    struct vmm_vm vm;          /* the VM as the snapshot holds it */
+    bool no_vm;                /* the profile cannot have this VM */
+};
+
+/* How each input starts from a clean machine. */
+enum reset {
+    RESET_SNAPSHOT, /* restore the machine's snapshot */
+    RESET_VM,       /* destroy and create the VM (EXIT_HANDLERS_FRESH=vm) */
+    RESET_MACHINE,  /* a new sim + engine (EXIT_HANDLERS_FRESH=machine or 1) */
 };
 
 /* What one run produced, for the determinism comparison. */
@@ -73,8 +89,8 @@ struct trace {
 };
 
 static struct {
-    struct machine m[2];
-    bool fresh; /* EXIT_HANDLERS_FRESH: a machine per input */
+    struct machine m[4]; /* profile | EPT << 1 */
+    enum reset reset;
     bool trace; /* EXIT_HANDLERS_TRACE: print each run's exits and stop */
     unsigned inputs;
     /* Per run. */
@@ -112,6 +128,7 @@ static void machine_make(struct machine *m, const char *profile)
 
 static void machine_drop(struct machine *m)
 {
+    sim_snapshot_destroy(m->snap);
     sim_engine_destroy(m->eng);
     sim_destroy(m->sim);
     *m = (struct machine){0};
@@ -303,15 +320,43 @@ static void align_time(struct machine *m)
         fail("vmm_vm_destroy failed", 0, 0);
 }
 
-/* A new VM running `code` with the header's choices; false when the profile cannot have it. */
+/*
+ * The machine's VM as it was right after its creation: the snapshot
+ * restored, or on first use the VM created and the snapshot taken. False
+ * when the profile cannot have the VM.
+ */
+static bool restore_vm(struct machine *m, bool use_ept)
+{
+    if (m->snap) {
+        sim_snapshot_restore(m->snap);
+        s.vm = m->vm;
+        return true;
+    }
+    if (m->no_vm || !create_vm(m, use_ept, false)) { /* a new machine: guest RAM is zero */
+        m->no_vm = true;
+        return false;
+    }
+    m->vm = s.vm;
+    if (sim_snapshot_create(m->eng, &m->snap) != VMM_OK)
+        fail("cannot take the machine's snapshot", 0, 0);
+    return true;
+}
+
+/* A clean VM running `code` with the header's choices; false when the profile cannot have it. */
 static bool setup_vm(struct machine *m, const uint8_t hdr[EH_HEADER], const uint8_t *code,
                      size_t len)
 {
     uint8_t flags = hdr[0];
     struct vmm_cpu *cpu = sim_cpu(m->sim);
-    align_time(m);
-    if (!create_vm(m, (flags & EH_F_EPT) != 0, true))
-        return false;
+    bool use_ept = (flags & EH_F_EPT) != 0;
+    if (s.reset == RESET_SNAPSHOT) {
+        if (!restore_vm(m, use_ept))
+            return false;
+    } else {
+        align_time(m);
+        if (!create_vm(m, use_ept, true))
+            return false;
+    }
     if (vmm_vm_load(&s.vm, EH_ENTRY, code, len) != VMM_OK)
         fail("vmm_vm_load failed", len, 0);
 
@@ -412,10 +457,11 @@ static void run(struct machine *m, struct trace *t)
     }
 }
 
-static struct machine *machine_for(unsigned profile)
+static struct machine *machine_for(uint8_t flags)
 {
-    struct machine *m = &s.m[profile];
-    if (s.fresh && m->sim)
+    unsigned profile = flags & EH_F_MODERN;
+    struct machine *m = &s.m[profile | (s.reset == RESET_SNAPSHOT && (flags & EH_F_EPT) ? 2 : 0)];
+    if (s.reset == RESET_MACHINE && m->sim)
         machine_drop(m);
     if (!m->sim)
         machine_make(m, profiles[profile]);
@@ -426,7 +472,7 @@ static struct machine *machine_for(unsigned profile)
 static bool run_once(const uint8_t hdr[EH_HEADER], const uint8_t *code, size_t len,
                      struct trace *t)
 {
-    struct machine *m = machine_for(hdr[0] & EH_F_MODERN);
+    struct machine *m = machine_for(hdr[0]);
     if (!setup_vm(m, hdr, code, len))
         return false;
     run(m, t);
@@ -438,9 +484,17 @@ static bool run_once(const uint8_t hdr[EH_HEADER], const uint8_t *code, size_t l
         fprintf(stderr, "\n  stop %s%s%s\n", t->stop >= 0 ? vmm_stop_name(t->stop) : "?",
                 s.vcpu.note ? ": " : "", s.vcpu.note ? s.vcpu.note : "");
     }
-    if (vmm_vm_destroy(&s.vm) != VMM_OK)
+    if (s.reset != RESET_SNAPSHOT && vmm_vm_destroy(&s.vm) != VMM_OK)
         fail("vmm_vm_destroy failed", 0, 0);
     return true;
+}
+
+static enum reset reset_from_env(void)
+{
+    const char *fresh = getenv("EXIT_HANDLERS_FRESH");
+    if (!fresh || !*fresh)
+        return RESET_SNAPSHOT;
+    return strcmp(fresh, "vm") == 0 ? RESET_VM : RESET_MACHINE;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -450,7 +504,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct trace a, b;
     if (s.inputs++ == 0)
     {
-        s.fresh = getenv("EXIT_HANDLERS_FRESH") != NULL;
+        s.reset = reset_from_env();
         s.trace = getenv("EXIT_HANDLERS_TRACE") != NULL;
     }
     uint8_t hdr[EH_HEADER] = {0};
@@ -469,7 +523,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!(hdr[0] & EH_F_TWICE) && s.inputs % EH_SAMPLE != 1)
         return 0;
     if (!run_once(hdr, code, len, &b))
-        fail("the second run could not create the VM", 0, 0);
+        fail("the second run could not have the VM", 0, 0);
     if (a.n != b.n || a.stop != b.stop)
         fail("two runs differ (exits, stops)", ((uint64_t)a.n << 32) | b.n,
              ((uint64_t)(unsigned)a.stop << 32) | (unsigned)b.stop);

@@ -480,7 +480,8 @@ bool plan_decode_mem(const cs_x86 *x, const cs_x86_op *op, uint64_t addr, uint8_
                      struct insn *out);
 
 /* Decodes one instruction at `bytes` (the pre-scan's classification); false if undecodable. */
-bool plan_decode(csh cs, const uint8_t *bytes, size_t n, uint64_t addr, struct insn *out);
+bool plan_decode(csh cs, unsigned code_bytes, const uint8_t *bytes, size_t n, uint64_t addr,
+                 struct insn *out);
 
 /* ---- insn.c and friends ---- */
 

@@ -344,7 +344,10 @@ static void load_segments(struct sim_engine *e, bool all, bool moved)
 /* PAE paging with EPT: the PDPTE registers come from the VMCS (else from memory at CR3). */
 static void load_pdptes(struct sim_engine *e)
 {
-    if (!lin_pae(e))
+    /* The mirror holds CR0, CR4 and EFER as Unicorn does (load_control_regs read them back). */
+    const struct paging_state ps = {
+        .cr0 = e->mirror.cr0, .cr4 = e->mirror.cr4, .efer = e->mirror.efer};
+    if (paging_mode_of(&ps) != PAGING_PAE)
         return;
     if (e->ept_on) {
         for (unsigned i = 0; i < 4; i++)

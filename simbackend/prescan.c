@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "engine_internal.h"
+#include "decoder_ud.h"
 
 #define PLAN_MAX_BLOCKS (1u << 16)
 #define PLAN_MAX_BYTES (32u << 20)
@@ -349,7 +350,8 @@ static void classify_io(const cs_insn *ci, const cs_x86 *x, struct insn *out)
 }
 
 /* The pre-scan's classification of `ci`, decoded from `bytes` at `addr`. */
-static void classify(const cs_insn *ci, const uint8_t *bytes, uint64_t addr, struct insn *out)
+static void classify(const cs_insn *ci, const uint8_t *bytes, uint64_t addr, unsigned code_bytes,
+                     struct insn *out)
 {
     const cs_x86 *x = &ci->detail->x86;
     *out = (struct insn){.addr = addr, .len = (uint8_t)ci->size, .reg1 = INSN_REG_NONE,
@@ -357,7 +359,8 @@ static void classify(const cs_insn *ci, const uint8_t *bytes, uint64_t addr, str
     uint8_t kind = kind_of_id(ci->id);
     /* Outside 64-bit mode C4/C5/62 with a memory operand are LES/LDS/BOUND, not VEX/EVEX. */
     bool legacy = ci->id == X86_INS_LES || ci->id == X86_INS_LDS || ci->id == X86_INS_BOUND;
-    if ((vector_extension(bytes, ci->size) && !legacy) || waitpkg(bytes, ci->size))
+    if ((vector_extension(bytes, ci->size) && !legacy) || waitpkg(bytes, ci->size) ||
+        (x->prefix[0] == X86_PREFIX_LOCK && plan_decoder_ud(bytes, ci->size, code_bytes)))
         kind = INSN_UNMODELLED_UD;
     else if (ci->id == X86_INS_MOV)
         kind = classify_mov(x, out);
@@ -410,12 +413,13 @@ static void classify(const cs_insn *ci, const uint8_t *bytes, uint64_t addr, str
     }
 }
 
-bool plan_decode(csh cs, const uint8_t *bytes, size_t n, uint64_t addr, struct insn *out)
+bool plan_decode(csh cs, unsigned code_bytes, const uint8_t *bytes, size_t n, uint64_t addr,
+                 struct insn *out)
 {
     cs_insn *ci;
     if (cs_disasm(cs, bytes, n, addr, 1, &ci) != 1)
         return false;
-    classify(ci, bytes, addr, out);
+    classify(ci, bytes, addr, code_bytes, out);
     cs_free(ci, 1);
     return true;
 }
@@ -431,8 +435,8 @@ static uint64_t decoded_hash(csh cs, const uint8_t key[16])
 }
 
 /* plan_decode through the content-addressed cache, with Capstone's buffer reused. */
-static bool decode_cached(struct plan *p, csh cs, const uint8_t *bytes, size_t n, uint64_t addr,
-                          struct insn *out)
+static bool decode_cached(struct plan *p, csh cs, unsigned code_bytes, const uint8_t *bytes,
+                          size_t n, uint64_t addr, struct insn *out)
 {
     struct decoded probe = {.cs = cs};
     size_t k = n < 15 ? n : 15;
@@ -454,14 +458,14 @@ static bool decode_cached(struct plan *p, csh cs, const uint8_t *bytes, size_t n
         p->scratch = cs_malloc(cs);
         p->scratch_cs = cs;
         if (!p->scratch)
-            return plan_decode(cs, bytes, n, addr, out); /* nothing cached */
+            return plan_decode(cs, code_bytes, bytes, n, addr, out); /* nothing cached */
     }
     const uint8_t *code = bytes;
     size_t left = k;
     uint64_t at = addr;
     probe.ok = cs_disasm_iter(cs, &code, &left, &at, p->scratch);
     if (probe.ok)
-        classify(p->scratch, bytes, addr, &probe.insn);
+        classify(p->scratch, bytes, addr, code_bytes, &probe.insn);
     *d = probe;
     *out = probe.insn;
     return probe.ok;
@@ -546,12 +550,17 @@ static bool scan(struct sim_engine *e, struct plan_block *b, uint64_t addr, uint
         struct insn in;
         if (!reserve((void **)&p->insns, &p->insns_cap, p->insns_n + 1, sizeof in))
             return false;
-        if (!decode_cached(p, e->cs, copy + off, len - off, addr + off, &in)) {
+        if (!decode_cached(p, e->cs, e->code_bytes, copy + off, len - off, addr + off, &in)) {
             /*
-             * Capstone does not know it: stop the block here so that the
-             * code hook resumes decoding after it with Unicorn's length.
+             * Capstone does not know it: if libvmm's decoder says #UD the
+             * model raises it (Unicorn may run it: LOCK MOV CR0), else stop
+             * the block here so that the code hook resumes decoding after
+             * it with Unicorn's length.
              */
-            p->insns[p->insns_n++] = (struct insn){.addr = addr + off, .kind = INSN_NONE};
+            bool ud = plan_decoder_ud(copy + off, len - off, e->code_bytes);
+            p->insns[p->insns_n++] = (struct insn){
+                .addr = addr + off, .len = ud, .kind = ud ? INSN_UNMODELLED_UD : INSN_NONE,
+                .reg1 = INSN_REG_NONE, .reg2 = INSN_REG_NONE};
             break;
         }
         if (in.kind != INSN_NONE)
