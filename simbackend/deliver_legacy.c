@@ -168,20 +168,11 @@ enum delivery ev_deliver_prot32(struct sim_engine *e, const struct event *ev,
                       PAGING_ACCESS_IMPLICIT, &pf);
     if (rc != VMM_OK)
         return ev_access_failed(e, rc, &pf, nested, VMX_VEC_GP, idt_code);
-    unsigned type = gate[5] & 0xf, dpl = (gate[5] >> 5) & 3, present = gate[5] >> 7;
-    unsigned cpl = eng_cpl(e);
-    if (type != 0x5 && type != 0x6 && type != 0x7 && type != 0xe && type != 0xf) {
-        *nested = ev_fault(VMX_VEC_GP, idt_code);
+    unsigned types = GATE_TYPE(0x5) | GATE_TYPE(0x6) | GATE_TYPE(0x7) | GATE_TYPE(0xe) |
+                     GATE_TYPE(0xf); /* task, 16-bit and 32-bit interrupt and trap gates */
+    if (!ev_gate_usable(e, ev, gate, types, idt_code, nested))
         return NESTED_FAULT;
-    }
-    if ((ev->type == VMX_EVENT_SW_INTR || ev->type == VMX_EVENT_SW_EXCEPTION) && cpl > dpl) {
-        *nested = ev_fault(VMX_VEC_GP, idt_code);
-        return NESTED_FAULT;
-    }
-    if (!present) {
-        *nested = ev_fault(VMX_VEC_NP, idt_code);
-        return NESTED_FAULT;
-    }
+    unsigned type = gate[5] & 0xf, cpl = eng_cpl(e);
     uint16_t sel = (uint16_t)(gate[2] | gate[3] << 8);
     if (type == 0x5) {
         task_switch_gate_exit(e, ev, sel); /* a task gate switches tasks: exit 9 */

@@ -539,6 +539,15 @@ enum delivery { DELIVERED, NESTED_FAULT, DELIVERY_STOPPED };
 
 /* Shared by the delivery paths: a hardware exception, and what a failed access means. */
 struct event ev_fault(uint8_t vector, uint32_t error);
+
+/*
+ * The checks of an IDT gate every mode makes: its type is one of `types`
+ * (GATE_TYPE bits), INT n / INT3 / INTO need CPL <= the gate's DPL, and
+ * the gate is present. False with the #GP or #NP (idt_code) in *nested.
+ */
+#define GATE_TYPE(t) (1u << (t))
+bool ev_gate_usable(struct sim_engine *e, const struct event *ev, const uint8_t *gate,
+                    unsigned types, uint32_t idt_code, struct event *nested);
 enum delivery ev_access_failed(struct sim_engine *e, int rc, const struct event *pf,
                                struct event *nested, uint8_t vector, uint32_t code);
 bool ev_software(uint8_t type);

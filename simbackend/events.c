@@ -146,6 +146,26 @@ enum delivery ev_read_descriptor(struct sim_engine *e, uint16_t sel, uint32_t ex
     return rc == VMM_OK ? DELIVERED : ev_access_failed(e, rc, &pf, nested, VMX_VEC_GP, ext);
 }
 
+bool ev_gate_usable(struct sim_engine *e, const struct event *ev, const uint8_t *gate,
+                    unsigned types, uint32_t idt_code, struct event *nested)
+{
+    unsigned type = gate[5] & 0xf, dpl = (gate[5] >> 5) & 3, present = gate[5] >> 7;
+    if (!(types & GATE_TYPE(type))) {
+        *nested = ev_fault(VMX_VEC_GP, idt_code);
+        return false;
+    }
+    /* INT n, INT3, INTO check the gate's DPL (INT1 and injected hardware events do not). */
+    if ((ev->type == VMX_EVENT_SW_INTR || ev->type == VMX_EVENT_SW_EXCEPTION) && eng_cpl(e) > dpl) {
+        *nested = ev_fault(VMX_VEC_GP, idt_code);
+        return false;
+    }
+    if (!present) {
+        *nested = ev_fault(VMX_VEC_NP, idt_code);
+        return false;
+    }
+    return true;
+}
+
 static enum delivery idt_deliver64(struct sim_engine *e, const struct event *ev,
                                    struct event *nested)
 {
@@ -162,21 +182,9 @@ static enum delivery idt_deliver64(struct sim_engine *e, const struct event *ev,
     int rc = lin_read(e, idtr.base + ev->vector * 16ull, gate, 16, PAGING_ACCESS_IMPLICIT, &pf);
     if (rc != VMM_OK)
         return ev_access_failed(e, rc, &pf, nested, VMX_VEC_GP, idt_code);
-    unsigned type = gate[5] & 0xf, dpl = (gate[5] >> 5) & 3, present = gate[5] >> 7;
-    unsigned cpl = eng_cpl(e);
-    if (type != 0xe && type != 0xf) {
-        *nested = ev_fault(VMX_VEC_GP, idt_code);
+    if (!ev_gate_usable(e, ev, gate, GATE_TYPE(0xe) | GATE_TYPE(0xf), idt_code, nested))
         return NESTED_FAULT;
-    }
-    /* INT n, INT3, INTO check the gate's DPL (INT1 and injected hardware events do not). */
-    if ((ev->type == VMX_EVENT_SW_INTR || ev->type == VMX_EVENT_SW_EXCEPTION) && cpl > dpl) {
-        *nested = ev_fault(VMX_VEC_GP, idt_code);
-        return NESTED_FAULT;
-    }
-    if (!present) {
-        *nested = ev_fault(VMX_VEC_NP, idt_code);
-        return NESTED_FAULT;
-    }
+    unsigned type = gate[5] & 0xf, cpl = eng_cpl(e);
     uint16_t sel = (uint16_t)(gate[2] | gate[3] << 8);
     uint64_t target = gate[0] | (uint64_t)gate[1] << 8 | (uint64_t)gate[6] << 16 |
                       (uint64_t)gate[7] << 24 | (uint64_t)gate[8] << 32 |

@@ -12,6 +12,7 @@
 #include "libos/test.h"
 #include "tools/demo/demo_guest_abi.h"
 #include "vmm/hypercall.h"
+#include "vmm/mailbox.h"
 #include "vmm/vmcs_access.h"
 
 #define GUEST_PROGRAM(name) extern const uint8_t name[], name##_end[]
@@ -197,40 +198,13 @@ LIBOS_TEST(vmx_host_rflags_survive_a_vm_exit)
     hwt_finish(t);
 }
 
-/* A one-register MMIO device that keeps the last 32-bit value written. */
-struct mailbox {
-    uint32_t value;
-    unsigned writes;
-};
-
-static int mailbox_read(void *dev, uint64_t offset, unsigned size, uint64_t *value)
-{
-    struct mailbox *m = dev;
-    if (offset != 0 || size != 4)
-        return VMM_E_INVAL;
-    *value = m->value;
-    return VMM_OK;
-}
-
-static int mailbox_write(void *dev, uint64_t offset, unsigned size, uint64_t value)
-{
-    struct mailbox *m = dev;
-    if (offset != 0 || size != 4)
-        return VMM_E_INVAL;
-    m->value = (uint32_t)value;
-    m->writes++;
-    return VMM_OK;
-}
-
-static const struct vmm_mmio_ops mailbox_ops = {mailbox_read, mailbox_write};
-
 /* The demo guest's MMIO store: EPT violation, the core's emulator, the device. */
 LIBOS_TEST(vmx_demo_guest_mmio_store_reaches_the_device_through_the_emulator)
 {
-    static struct mailbox box;
-    box = (struct mailbox){0};
+    static struct vmm_mailbox box;
+    box = (struct vmm_mailbox){0};
     struct hwt *t = hwt_start(demo_guest_start, demo_guest_end, true, HWT_MMIO_GPA);
-    TEST_ASSERT_EQ(vmm_mmio_register(&t->platform.mmio, HWT_MMIO_GPA, 0x1000, &mailbox_ops, &box,
+    TEST_ASSERT_EQ(vmm_mmio_register(&t->platform.mmio, HWT_MMIO_GPA, 0x1000, &vmm_mailbox_ops, &box,
                                      "mailbox"),
                    VMM_OK);
     enum vmm_stop stop = hwt_run(t, 100000);

@@ -231,3 +231,5 @@ msg_bye:        .ascii "Goodbye from the guest, printed by VMCALL (VMM_HC_PRINT)
                 .ascii "exiting by VMM_HC_EXIT.\n"
 msg_bye_end:
 demo_guest_end:
+
+        .section .note.GNU-stack, "", @progbits

@@ -17,6 +17,7 @@
 #include "vmm/debugport.h"
 #include "vmm/handlers.h"
 #include "vmm/hypercall.h"
+#include "vmm/mailbox.h"
 #include "vmm/textbuf.h"
 #include "vmm/uart16550.h"
 #include "vmm/vcpu.h"
@@ -37,33 +38,6 @@ extern const uint8_t demo_guest_start[], demo_guest_end[];
 
 enum { EXIT_OK = 0, EXIT_GUEST_FAILED = 1, EXIT_NO_EXECUTION = 3 };
 
-/* The demo's MMIO device: one 32-bit register at offset 0 that keeps what is written. */
-struct mailbox {
-    uint32_t value;
-    unsigned writes;
-};
-
-static int mailbox_read(void *dev, uint64_t offset, unsigned size, uint64_t *value)
-{
-    struct mailbox *m = dev;
-    if (offset != 0 || size != 4)
-        return VMM_E_INVAL;
-    *value = m->value;
-    return VMM_OK;
-}
-
-static int mailbox_write(void *dev, uint64_t offset, unsigned size, uint64_t value)
-{
-    struct mailbox *m = dev;
-    if (offset != 0 || size != 4)
-        return VMM_E_INVAL;
-    m->value = (uint32_t)value;
-    m->writes++;
-    return VMM_OK;
-}
-
-static const struct vmm_mmio_ops mailbox_ops = {mailbox_read, mailbox_write};
-
 /* Host time per basic exit reason. */
 struct exit_times {
     uint64_t count[VMX_EXIT_REASON_COUNT];
@@ -82,7 +56,7 @@ struct demo {
     struct vmm_debugport debugport;
     struct vmm_byte_sink serial, console, debug;
     uint8_t serial_buf[8192], console_buf[4096], debug_buf[1024];
-    struct mailbox mailbox;
+    struct vmm_mailbox mailbox;
     bool use_ept;
     struct vmm_vm vm;
     bool vm_made;
@@ -186,9 +160,9 @@ static int make_platform(struct demo *d)
     if (rc == VMM_OK)
         rc = vmm_port_bus_add(&p->ports, VMM_DEBUGPORT_PORT, 1, true, &vmm_debugport_ops,
                               &d->debugport, "debug port");
-    d->mailbox = (struct mailbox){0};
+    d->mailbox = (struct vmm_mailbox){0};
     if (rc == VMM_OK && d->use_ept)
-        rc = vmm_mmio_register(&p->mmio, MMIO_GPA, 0x1000, &mailbox_ops, &d->mailbox,
+        rc = vmm_mmio_register(&p->mmio, MMIO_GPA, 0x1000, &vmm_mailbox_ops, &d->mailbox,
                                "demo mailbox");
     return rc;
 }
