@@ -4,7 +4,9 @@
  * of the format (prefix runs, REX placement, every ModRM/SIB form in 16-,
  * 32- and 64-bit addressing, RIP-relative, moffs, every immediate kind,
  * 3DNow!, VEX, EVEX, VSIB, groups, x87, the #UD/#GP edges), each followed
- * by the next instruction's bytes so that length errors show.
+ * by the next instruction's bytes so that length errors show. Each is
+ * written once per mode (the harness's byte 0, decoder.c), as
+ * <name>-<mode>.
  *
  *   bazel run //fuzz:decoder_seedgen [-- OUT_DIR DICT]
  */
@@ -105,9 +107,18 @@ int main(int argc, char **argv)
 {
     struct seedgen g;
     seedgen_init(&g, argc, argv, "decoder", 1);
+    /* Byte 0 of an input: the mode, in the harness's order. */
+    static const char *const mode_names[] = {"real", "vm86", "16", "32", "64"};
     uint8_t buf[64];
-    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++)
-        seedgen_write(&g, seeds[i].name, buf, parse_hex(seeds[i].bytes, buf, sizeof buf));
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        size_t n = 1 + parse_hex(seeds[i].bytes, buf + 1, sizeof buf - 1);
+        for (size_t m = 0; m < sizeof mode_names / sizeof mode_names[0]; m++) {
+            char name[96];
+            snprintf(name, sizeof name, "%s-%s", seeds[i].name, mode_names[m]);
+            buf[0] = (uint8_t)m;
+            seedgen_write(&g, name, buf, n);
+        }
+    }
     void *dict = seedgen_open_dict(&g);
     for (size_t i = 0; i < sizeof tokens / sizeof tokens[0]; i++)
         seedgen_dict_entry(dict, (const char *)buf, parse_hex(tokens[i], buf, sizeof buf));
