@@ -3,8 +3,14 @@
  * Fuzz harness: the core's exit handlers and run loop on the simulated
  * processor. The input (exit_handlers_input.h) picks a profile, EPT and a
  * few controls (HLT/RDTSC/CR3-load/unconditional-I/O exiting, MSR and I/O
- * bitmap pass-throughs), then guest code run at the entry point through
- * vmm_vcpu_run, one exit at a time, for at most EH_MAX_EXITS exits.
+ * bitmap pass-throughs) and the mode the guest starts in (64-bit,
+ * compatibility, 32-bit protected without paging or real mode; the last
+ * two through "unrestricted guest", hence EPT), then guest code run at the
+ * entry point through vmm_vcpu_run, one exit at a time, for at most
+ * EH_MAX_EXITS exits. vmm_vm_create builds a 64-bit guest; set_mode
+ * rewrites its VMCS guest state (CR0/CR4/EFER, "IA-32e mode guest",
+ * segments, RIP/RSP) before the first VMLAUNCH, which the invariant
+ * below then checks.
  *
  * Bounds: the engine has no instruction budget of its own, so the harness
  * turns on the VMX-preemption timer (both profiles allow it) set to
@@ -36,8 +42,9 @@
  * One sim + engine per profile and EPT choice is kept, with a snapshot
  * (simbackend/snapshot.h) taken right after its VM was created: each input
  * restores it (processor, engine, VMCS, time, guest RAM and the VM's host
- * pages back as they were), then loads its code and controls into the VM
- * and gets a new platform and vCPU, so inputs do not see each other.
+ * pages back as they were), then loads its code, controls and mode into the
+ * VM and gets a new platform and vCPU, so inputs do not see each other
+ * (a mode lives in the VMCS, which every reset rewrites).
  * EXIT_HANDLERS_FRESH in the environment measures the alternatives (see
  * README.md): "vm" destroys and creates the VM per input on a kept machine
  * (guest RAM zeroed, time aligned), "machine" (or "1") makes a new sim +
@@ -233,6 +240,85 @@ static void choose(struct vmm_cpu *cpu, const struct vmx_caps *caps, enum vmcs_f
         fail("cannot write a control word", field, v);
 }
 
+/* The six segment registers' VMCS fields, ES CS SS DS FS GS. */
+static const enum vmcs_field_id seg_fields[6][4] = {
+    {VMCS_GUEST_ES_SELECTOR, VMCS_GUEST_ES_BASE, VMCS_GUEST_ES_LIMIT, VMCS_GUEST_ES_AR_BYTES},
+    {VMCS_GUEST_CS_SELECTOR, VMCS_GUEST_CS_BASE, VMCS_GUEST_CS_LIMIT, VMCS_GUEST_CS_AR_BYTES},
+    {VMCS_GUEST_SS_SELECTOR, VMCS_GUEST_SS_BASE, VMCS_GUEST_SS_LIMIT, VMCS_GUEST_SS_AR_BYTES},
+    {VMCS_GUEST_DS_SELECTOR, VMCS_GUEST_DS_BASE, VMCS_GUEST_DS_LIMIT, VMCS_GUEST_DS_AR_BYTES},
+    {VMCS_GUEST_FS_SELECTOR, VMCS_GUEST_FS_BASE, VMCS_GUEST_FS_LIMIT, VMCS_GUEST_FS_AR_BYTES},
+    {VMCS_GUEST_GS_SELECTOR, VMCS_GUEST_GS_BASE, VMCS_GUEST_GS_LIMIT, VMCS_GUEST_GS_AR_BYTES},
+};
+enum { SEG_CS = 1 };
+
+static void set_field(struct vmm_cpu *cpu, enum vmcs_field_id field, uint64_t value)
+{
+    if (vmm_vmwrite(cpu, field, value) != VMM_OK)
+        fail("cannot write a guest-state field", field, value);
+}
+
+/* Every segment register: data segments `data`, CS `code`, as {selector, base, limit, AR}. */
+static void set_segments(struct vmm_cpu *cpu, const uint64_t data[4], const uint64_t code[4])
+{
+    for (unsigned r = 0; r < 6; r++)
+        for (unsigned i = 0; i < 4; i++)
+            set_field(cpu, seg_fields[r][i], r == SEG_CS ? code[i] : data[i]);
+}
+
+#define CR0_PE (1ull << 0)
+#define CR0_ET (1ull << 4)
+#define CR0_NE (1ull << 5)
+#define CR0_PG (1ull << 31)
+#define CR4_PAE (1ull << 5)
+
+/*
+ * Turns vmm_vm_create's 64-bit guest into one starting in `mode` (see
+ * exit_handlers_input.h), the way simbackend/modes_test.c sets each mode
+ * up. The first VMLAUNCH's check vouches for the result. Real and 32-bit
+ * protected mode leave paging off, which needs "unrestricted guest";
+ * false when the profile lacks it (the guest stays in 64-bit mode).
+ */
+static bool set_mode(struct vmm_cpu *cpu, const struct vmx_caps *c, unsigned mode)
+{
+    if (mode == EH_MODE_COMPAT) { /* IA-32e paging and tables stay; CS D = 1, L = 0 */
+        set_field(cpu, VMCS_GUEST_CS_AR_BYTES, 0xc09b);
+        return true;
+    }
+    if (mode != EH_MODE_PROT32 && mode != EH_MODE_REAL)
+        return true;
+    if (!(c->ctl[VMM_CTL_PROC2].allowed1 & VMX_PROC2_UNRESTRICTED_GUEST))
+        return false;
+    choose(cpu, c, VMCS_SECONDARY_VM_EXEC_CONTROL, VMM_CTL_PROC2, VMX_PROC2_UNRESTRICTED_GUEST,
+           true);
+    choose(cpu, c, VMCS_VM_ENTRY_CONTROLS, VMM_CTL_ENTRY, VMX_ENTRY_IA32E_MODE_GUEST, false);
+    /* EFER 0 (LME and LMA off): written where "load IA32_EFER" uses it. */
+    (void)vmm_vmwrite(cpu, VMCS_GUEST_IA32_EFER, 0);
+    uint64_t cr0 = (c->cr0_fixed0 & ~(CR0_PE | CR0_PG)) | CR0_ET | CR0_NE, cr4 = 0;
+    if (mode == EH_MODE_PROT32)
+        cr0 |= CR0_PE;
+    if (vmm_vmread(cpu, VMCS_GUEST_CR4, &cr4) != VMM_OK)
+        fail("cannot read the guest's CR4", 0, 0);
+    set_field(cpu, VMCS_GUEST_CR0, cr0);
+    set_field(cpu, VMCS_CR0_READ_SHADOW, cr0);
+    set_field(cpu, VMCS_GUEST_CR4, cr4 & ~CR4_PAE);
+    set_field(cpu, VMCS_GUEST_RFLAGS, 0x2);
+    if (mode == EH_MODE_PROT32) { /* flat 32-bit CS 08H / data 10H; RIP, RSP as created */
+        static const uint64_t data[4] = {VMM_VM_SEL_DATA, 0, 0xffffffff, 0xc093};
+        static const uint64_t code[4] = {VMM_VM_SEL_CODE, 0, 0xffffffff, 0xc09b};
+        set_segments(cpu, data, code);
+        return true;
+    }
+    /* Real mode: CS:IP 1000H:0 is EH_ENTRY; SS:SP 0:0 pushes just below it; the IVT at 0. */
+    static const uint64_t data[4] = {0, 0, 0xffff, 0x93};
+    static const uint64_t code[4] = {EH_ENTRY >> 4, EH_ENTRY, 0xffff, 0x9b};
+    set_segments(cpu, data, code);
+    set_field(cpu, VMCS_GUEST_RIP, 0);
+    set_field(cpu, VMCS_GUEST_RSP, 0);
+    set_field(cpu, VMCS_GUEST_IDTR_BASE, 0);
+    set_field(cpu, VMCS_GUEST_IDTR_LIMIT, 0x3ff);
+    return true;
+}
+
 static void setup_platform(struct machine *m, uint8_t flags)
 {
     struct vmm_platform *p = &s.platform;
@@ -343,8 +429,8 @@ static bool restore_vm(struct machine *m, bool use_ept)
 }
 
 /* A clean VM running `code` with the header's choices; false when the profile cannot have it. */
-static bool setup_vm(struct machine *m, const uint8_t hdr[EH_HEADER], const uint8_t *code,
-                     size_t len)
+static bool setup_vm(struct machine *m, const uint8_t hdr[EH_HEADER], unsigned mode,
+                     const uint8_t *code, size_t len)
 {
     uint8_t flags = hdr[0];
     struct vmm_cpu *cpu = sim_cpu(m->sim);
@@ -390,6 +476,7 @@ static bool setup_vm(struct machine *m, const uint8_t hdr[EH_HEADER], const uint
         if ((hdr[2] >> i) & 1)
             (void)vmm_io_bitmap_set(&s.vm.io_bitmap, eh_ports[i][0], eh_ports[i][1], false);
     }
+    (void)set_mode(cpu, c, mode);
     setup_platform(m, flags);
     vmm_vcpu_init(&s.vcpu, cpu);
     vmm_platform_install(&s.platform, &s.vcpu);
@@ -469,16 +556,16 @@ static struct machine *machine_for(uint8_t flags)
 }
 
 /* One run of the input from a new VM; false when the profile cannot have the VM. */
-static bool run_once(const uint8_t hdr[EH_HEADER], const uint8_t *code, size_t len,
-                     struct trace *t)
+static bool run_once(const uint8_t hdr[EH_HEADER], unsigned mode, const uint8_t *code,
+                     size_t len, struct trace *t)
 {
     struct machine *m = machine_for(hdr[0]);
-    if (!setup_vm(m, hdr, code, len))
+    if (!setup_vm(m, hdr, mode, code, len))
         return false;
     run(m, t);
     if (s.trace) {
-        fprintf(stderr, "  %s%s: %u exits:", profiles[hdr[0] & EH_F_MODERN],
-                (hdr[0] & EH_F_EPT) ? " EPT" : "", t->n);
+        fprintf(stderr, "  %s%s mode %u: %u exits:", profiles[hdr[0] & EH_F_MODERN],
+                (hdr[0] & EH_F_EPT) ? " EPT" : "", mode, t->n);
         for (unsigned i = 0; i < t->n; i++)
             fprintf(stderr, " %u@%#llx", t->reason[i], (unsigned long long)t->rip[i]);
         fprintf(stderr, "\n  stop %s%s%s\n", t->stop >= 0 ? vmm_stop_name(t->stop) : "?",
@@ -513,16 +600,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = size > EH_HEADER ? size - EH_HEADER : 0;
     if (len > EH_MAX_CODE)
         len = EH_MAX_CODE;
+    unsigned mode = size > EH_MODE_AT ? data[EH_MODE_AT] % EH_MODE_COUNT : EH_MODE_64;
+    if (mode == EH_MODE_PROT32 || mode == EH_MODE_REAL)
+        hdr[0] |= EH_F_EPT; /* unrestricted guest needs it */
     static const uint8_t nothing[1] = {0xf4}; /* HLT */
     if (!len) {
         code = nothing;
         len = 1;
     }
-    if (!run_once(hdr, code, len, &a))
+    if (!run_once(hdr, mode, code, len, &a))
         return 0;
     if (!(hdr[0] & EH_F_TWICE) && s.inputs % EH_SAMPLE != 1)
         return 0;
-    if (!run_once(hdr, code, len, &b))
+    if (!run_once(hdr, mode, code, len, &b))
         fail("the second run could not have the VM", 0, 0);
     if (a.n != b.n || a.stop != b.stop)
         fail("two runs differ (exits, stops)", ((uint64_t)a.n << 32) | b.n,

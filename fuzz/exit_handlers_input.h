@@ -8,8 +8,14 @@
  *   byte 3  instructions per entry - 1 before the VMX-preemption timer
  *           expires: (byte + 1) >> X ticks, at least 1 (a tick is 2^X instructions)
  *   rest    guest code, at most EH_MAX_CODE bytes, loaded at EH_ENTRY
+ *   byte EH_MODE_AT (right after the longest code, optional): the mode
+ *           the guest starts in (EH_MODE_*, modulo EH_MODE_COUNT); absent
+ *           in shorter inputs, which start in 64-bit mode
  *
- * Every byte string decodes: short headers read as zero, extra code is cut.
+ * Every byte string decodes: short headers read as zero, bytes past the
+ * mode byte are cut. Real and 32-bit protected mode (no paging) need
+ * "unrestricted guest", hence EPT: they turn EH_F_EPT on, and run in
+ * 64-bit mode on a profile without unrestricted guest.
  */
 #ifndef LIBVMM_FUZZ_EXIT_HANDLERS_INPUT_H
 #define LIBVMM_FUZZ_EXIT_HANDLERS_INPUT_H
@@ -31,6 +37,16 @@ enum {
 #define EH_MAX_CODE 256u
 #define EH_ENTRY 0x10000ull    /* guest code; the stack grows down from here */
 #define EH_MMIO_GPA 0x800000ull /* above the 4 MiB of guest RAM */
+#define EH_MODE_AT (EH_HEADER + EH_MAX_CODE)
+
+/* The mode the guest starts in; the same code bytes, decoded as that mode decodes them. */
+enum {
+    EH_MODE_64,     /* vmm_vm_create's 64-bit guest */
+    EH_MODE_COMPAT, /* compatibility mode: IA-32e with a 32-bit CS, same paging */
+    EH_MODE_PROT32, /* 32-bit protected mode, flat, paging off (unrestricted guest) */
+    EH_MODE_REAL,   /* real mode, CS:IP = 1000H:0 (unrestricted guest) */
+    EH_MODE_COUNT,
+};
 
 /* MSRs byte 1 can pass through: TSC, APIC base, SYSENTER_CS, PAT, EFER, FS base, KGS base, STAR. */
 static const uint32_t eh_msrs[8] = {0x10,       0x1b,       0x174,      0x277,

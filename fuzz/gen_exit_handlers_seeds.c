@@ -4,7 +4,9 @@
  * and a few hand-assembled 64-bit instructions that reach each standard
  * handler - CPUID, port I/O, MSRs, HLT, hypercalls, CR3, RDTSC, MMIO,
  * exceptions, XSETBV, INVLPG - plus an endless loop the preemption timer
- * has to end.
+ * has to end; and a few guests starting in compatibility, 32-bit protected
+ * (paging off) and real mode, whose code is padded with HLT to EH_MAX_CODE
+ * so that the mode byte follows it.
  *
  *   bazel run //fuzz:exit_handlers_seedgen [-- OUT_DIR]
  */
@@ -19,13 +21,16 @@ struct seed {
     uint8_t hdr[EH_HEADER];
     uint8_t len;
     uint8_t code[64];
+    uint8_t mode; /* EH_MODE_*; EH_MODE_64 writes no mode byte */
 };
 
 #define HLT 0xf4
 #define BOCHS 0
 #define MODERN EH_F_MODERN
 #define SEED(n, f, msrs, ports, timer, ...)                                                        \
-    {n, {f, msrs, ports, timer}, sizeof((uint8_t[]){__VA_ARGS__}), {__VA_ARGS__}}
+    {n, {f, msrs, ports, timer}, sizeof((uint8_t[]){__VA_ARGS__}), {__VA_ARGS__}, EH_MODE_64}
+#define SEED_IN(mode, n, f, timer, ...)                                                            \
+    {n, {f, 0, 0, timer}, sizeof((uint8_t[]){__VA_ARGS__}), {__VA_ARGS__}, mode}
 
 static const struct seed seeds[] = {
     /* xor eax,eax; cpuid; mov eax,1; cpuid; mov eax,0x40000001; cpuid; hlt */
@@ -87,6 +92,33 @@ static const struct seed seeds[] = {
     /* jmp $ - only the preemption timer ends it (checked twice) */
     SEED("infinite_loop", BOCHS | EH_F_TWICE, 0, 0, 15, 0xeb, 0xfe),
     SEED("infinite_loop_ept", MODERN | EH_F_EPT | EH_F_TWICE, 0, 0, 255, 0xeb, 0xfe),
+    /* 32-bit code: xor eax,eax; cpuid; mov dx,3F8H; mov al,'C'; out dx,al; in al,60H; hlt */
+    SEED_IN(EH_MODE_COMPAT, "compat_cpuid_io", MODERN, 63, 0x31, 0xc0, 0x0f, 0xa2, 0x66, 0xba,
+            0xf8, 0x03, 0xb0, 0x43, 0xee, 0xe4, 0x60, HLT),
+    /* mov eax,cr0; mov cr0,eax; mov eax,cr3; mov cr3,eax; hlt */
+    SEED_IN(EH_MODE_COMPAT, "compat_mov_cr", BOCHS | EH_F_CR3_LOAD_EXIT, 63, 0x0f, 0x20, 0xc0,
+            0x0f, 0x22, 0xc0, 0x0f, 0x20, 0xd8, 0x0f, 0x22, 0xd8, HLT),
+    /* mov eax,2; mov ebx,5; vmcall (exit) */
+    SEED_IN(EH_MODE_COMPAT, "compat_vmcall_exit", BOCHS, 63, 0xb8, 2, 0, 0, 0, 0xbb, 5, 0, 0, 0,
+            0x0f, 0x01, 0xc1),
+    /* the compat_cpuid_io code, paging off */
+    SEED_IN(EH_MODE_PROT32, "prot32_cpuid_io", MODERN | EH_F_EPT, 63, 0x31, 0xc0, 0x0f, 0xa2, 0x66,
+            0xba, 0xf8, 0x03, 0xb0, 0x43, 0xee, 0xe4, 0x60, HLT),
+    /* mov eax,800000H; mov eax,[eax] (the MMIO hole); mov [eax],eax; hlt */
+    SEED_IN(EH_MODE_PROT32, "prot32_mmio", BOCHS | EH_F_EPT, 63, 0xb8, 0x00, 0x00, 0x80, 0x00, 0x8b,
+            0x00, 0x89, 0x00, HLT),
+    /* mov eax,cr0; and eax,-2; mov cr0,eax (to real mode); hlt */
+    SEED_IN(EH_MODE_PROT32, "prot32_to_real", MODERN | EH_F_EPT, 63, 0x0f, 0x20, 0xc0, 0x83, 0xe0,
+            0xfe, 0x0f, 0x22, 0xc0, HLT),
+    /* 16-bit code: xor ax,ax; cpuid; mov dx,3F8H; mov al,'R'; out dx,al; out 80H,al; hlt */
+    SEED_IN(EH_MODE_REAL, "real_cpuid_io", MODERN | EH_F_EPT, 63, 0x31, 0xc0, 0x0f, 0xa2, 0xba,
+            0xf8, 0x03, 0xb0, 0x52, 0xee, 0xe6, 0x80, HLT),
+    /* mov eax,cr0; or al,1; mov cr0,eax (to protected mode); hlt */
+    SEED_IN(EH_MODE_REAL, "real_to_protected", BOCHS | EH_F_EPT, 63, 0x0f, 0x20, 0xc0, 0x0c, 0x01,
+            0x0f, 0x22, 0xc0, HLT),
+    /* push ax; pop bx; pushf; popf; inc cx; jmp back - the timer ends it (checked twice) */
+    SEED_IN(EH_MODE_REAL, "real_stack_loop", BOCHS | EH_F_EPT | EH_F_TWICE, 31, 0x50, 0x5b, 0x9c,
+            0x9d, 0x41, 0xeb, 0xf9),
 };
 
 int main(int argc, char **argv)
@@ -94,10 +126,16 @@ int main(int argc, char **argv)
     struct seedgen g;
     seedgen_init(&g, argc, argv, "exit_handlers", 0);
     for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
-        uint8_t buf[EH_HEADER + sizeof seeds[i].code];
+        uint8_t buf[EH_MODE_AT + 1];
+        size_t size = EH_HEADER + seeds[i].len;
         memcpy(buf, seeds[i].hdr, EH_HEADER);
+        memset(buf + EH_HEADER, HLT, EH_MAX_CODE);
         memcpy(buf + EH_HEADER, seeds[i].code, seeds[i].len);
-        seedgen_write(&g, seeds[i].name, buf, EH_HEADER + seeds[i].len);
+        if (seeds[i].mode != EH_MODE_64) {
+            buf[EH_MODE_AT] = seeds[i].mode;
+            size = EH_MODE_AT + 1;
+        }
+        seedgen_write(&g, seeds[i].name, buf, size);
     }
     printf("%u seeds written to %s\n", g.written, g.dir);
     return 0;
