@@ -8,6 +8,7 @@
  * gpa_write).
  */
 #include "handler_util.h"
+#include "vmm/msr.h"
 
 /* Segment fields in enum x86_seg_reg order (ES CS SS DS FS GS). */
 static const enum vmcs_field_id seg_fields[X86_SEG_COUNT][4] = {
@@ -23,8 +24,6 @@ static const enum vmcs_field_id pdpte_fields[4] = {
     VMCS_GUEST_PDPTR0, VMCS_GUEST_PDPTR1, VMCS_GUEST_PDPTR2, VMCS_GUEST_PDPTR3,
 };
 
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
 #define CR4_OSFXSR (1ull << 9)
 #define CR4_OSXSAVE (1ull << 18)
 
@@ -64,9 +63,9 @@ int emul_state_load(struct vmm_vcpu *v, const struct vmm_platform *p, struct x86
     /* EFER: the field when the VMCS has it; LMA and LME follow "IA-32e mode guest" */
     if (vmm_vmread(cpu, VMCS_GUEST_IA32_EFER, &st->efer) != VMM_OK)
         st->efer = 0;
-    st->efer &= ~(EFER_LMA | EFER_LME);
+    st->efer &= ~(VMM_EFER_LMA | VMM_EFER_LME);
     if (control(cpu, VMCS_VM_ENTRY_CONTROLS) & VMX_ENTRY_IA32E_MODE_GUEST)
-        st->efer |= EFER_LMA | EFER_LME;
+        st->efer |= VMM_EFER_LMA | VMM_EFER_LME;
     for (unsigned i = 0; i < 4; i++)
         if (vmm_vmread(cpu, pdpte_fields[i], &st->pdpte[i]) != VMM_OK)
             st->pdpte[i] = 0;
