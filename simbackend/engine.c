@@ -292,7 +292,6 @@ int sim_engine_create(struct sim *sim, const struct sim_engine_config *cfg,
         sim_engine_destroy(e);
         return rc;
     }
-    e->host_writes = sim_host_writes(sim);
     e->inval = sim_invalidations(sim);
     sim_set_executor(sim, eng_execute, e);
     *out = e;

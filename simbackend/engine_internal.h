@@ -285,6 +285,7 @@ struct sim_engine {
     bool ept_on;
     uint64_t eptp;              /* the EPT pointer Unicorn's TLB was filled under */
     bool tlb_virtual;           /* Unicorn's TLB mode is UC_TLB_VIRTUAL */
+    bool fill_identity;         /* fills map an address to itself (code_drop_stale) */
     struct ept_walk_cfg ept_cfg;
     struct ept_fault ept_fault; /* what a refused translation met */
     bool fill_pf;               /* a fill was refused for a guest #PF (fill_pf_error) */
@@ -294,7 +295,6 @@ struct sim_engine {
     int fill_type;
 
     struct plan plan;
-    uint64_t host_writes;    /* sim_host_writes() when translated code was last trusted */
     struct sim_invalidations inval;
 
     /*
@@ -303,7 +303,7 @@ struct sim_engine {
      * page after a take or restore comes to the fill hook and is recorded.
      */
     unsigned snapshots;                 /* how many exist */
-    bool restored;                      /* a restore changed memory: drop code at the next entry */
+    bool restored;                      /* a restore changed memory: flush the TLB at the next entry */
     const struct sim_snapshot *snap_base; /* memory equals it except for the pages written */
 };
 

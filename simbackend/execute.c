@@ -51,18 +51,45 @@ static void read_controls(struct sim_engine *e)
     };
 }
 
+/*
+ * Drops the code Unicorn translated from the stale pages (sim_mark_stale).
+ * uc_ctl_remove_cache takes an address it translates as a fetch would:
+ * with fills made the identity for the moment, a host physical address.
+ * (uc_mem_write would not do: over uc_mem_map_ptr memory it drops no code
+ * in Unicorn 2.1.1.) Returns whether anything was stale; the TLB then
+ * holds identity entries, and the caller flushes it.
+ */
+static bool code_drop_stale(struct sim_engine *e)
+{
+    struct sim *s = e->sim;
+    bool any = s->stale_all || s->nstale;
+    if (s->stale_all) {
+        uc_ctl_flush_tb(e->uc); /* clears the whole code buffer (tcg_region_reset_all) */
+        plan_clear(&e->plan);
+    } else if (s->nstale) {
+        if (!e->tlb_virtual)
+            uc_ctl_tlb_mode(e->uc, UC_TLB_VIRTUAL);
+        e->fill_identity = true;
+        uc_ctl_flush_tlb(e->uc);
+        for (unsigned i = 0; i < s->nstale; i++) {
+            uint64_t hpa = s->stale[i] * SIM_PAGE_SIZE;
+            uc_ctl_remove_cache(e->uc, hpa, hpa + SIM_PAGE_SIZE);
+        }
+        e->fill_identity = false;
+        if (!e->tlb_virtual)
+            uc_ctl_tlb_mode(e->uc, UC_TLB_CPU);
+    }
+    s->nstale = 0;
+    s->stale_all = false;
+    return any;
+}
+
 /* Translations and translated code the host may have made stale. */
 static void sync_translations(struct sim_engine *e)
 {
-    uint64_t writes = sim_host_writes(e->sim);
-    /* A snapshot restore defers its flush to here: one flush with the host's writes after it. */
-    bool wrote = writes != e->host_writes || e->restored;
+    /* A snapshot restore defers its TLB flush to here: one with the host's writes after it. */
+    bool wrote = code_drop_stale(e) || e->restored;
     e->restored = false;
-    if (wrote) {
-        uc_ctl_flush_tb(e->uc); /* clears the whole code buffer (tcg_region_reset_all) */
-        plan_clear(&e->plan);
-        e->host_writes = writes;
-    }
     struct sim_invalidations inv = sim_invalidations(e->sim);
     if (wrote || inv.invept != e->inval.invept ||
         inv.invvpid != e->inval.invvpid) {

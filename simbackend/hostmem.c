@@ -71,6 +71,7 @@ void sim_phys_write(struct sim *s, uint64_t hpa, const void *buf, size_t len)
     if (n) {
         memcpy(s->mem + hpa, buf, n);
         sim_mark_written(s, hpa, n);
+        sim_mark_stale(s, hpa, n);
     }
 }
 
@@ -111,7 +112,7 @@ int sim_alloc_page(struct vmm_cpu *cpu, struct vmm_host_page *page)
         vmm_hpa_t hpa = (s->pool_first + i) * SIM_PAGE_SIZE;
         memset(s->mem + hpa, 0, SIM_PAGE_SIZE);
         sim_mark_written(s, hpa, SIM_PAGE_SIZE);
-        s->host_writes++;
+        sim_mark_stale(s, hpa, SIM_PAGE_SIZE);
         *page = (struct vmm_host_page){.hpa = hpa, .hva = s->mem + hpa};
         return VMM_OK;
     }
@@ -171,6 +172,6 @@ int sim_gpa_write(struct vmm_cpu *cpu, vmm_gpa_t gpa, const void *buf, size_t le
         return VMM_E_RANGE;
     memcpy(p, buf, len);
     sim_mark_written(s, (uint64_t)(p - s->mem), len);
-    s->host_writes++;
+    sim_mark_stale(s, (uint64_t)(p - s->mem), len);
     return VMM_OK;
 }

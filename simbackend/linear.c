@@ -219,6 +219,7 @@ static int lin_access(struct sim_engine *e, uint64_t gva, uint8_t *buf, size_t l
             if (uc_mem_write(e->uc, hpa[i], p, n) != UC_ERR_OK)
                 continue; /* nothing there: the write is lost, as on a bus */
             sim_mark_written(e->sim, hpa[i], n);
+            sim_mark_stale(e->sim, hpa[i], n);
         } else if (uc_mem_read(e->uc, hpa[i], p, n) != UC_ERR_OK) {
             memset(p, 0xff, n);
         }

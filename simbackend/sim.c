@@ -205,15 +205,16 @@ sim_execute_fn sim_executor(const struct sim *s)
     return s->execute;
 }
 
-uint64_t sim_host_writes(const struct sim *s)
-{
-    return s->host_writes;
-}
-
 void sim_note_host_write(struct sim *s)
 {
-    s->host_writes++;
+    s->stale_all = true;
     s->written_anywhere = true;
+}
+
+void sim_note_host_write_at(struct sim *s, vmm_hpa_t hpa, uint64_t len)
+{
+    sim_mark_written(s, hpa, len);
+    sim_mark_stale(s, hpa, len);
 }
 
 uint64_t sim_feature_control(const struct sim *s)

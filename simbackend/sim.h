@@ -129,19 +129,16 @@ void sim_set_executor(struct sim *sim, sim_execute_fn fn, void *ctx);
 sim_execute_fn sim_executor(const struct sim *sim);
 
 /*
- * Host memory written behind the executor's back: a count that grows with
- * every gpa_write, every alloc_page (which zeroes the page) and every
- * sim_note_host_write. The executor drops what it derived from guest code
- * (Unicorn's translations, the pre-scan) when it changes.
- */
-uint64_t sim_host_writes(const struct sim *sim);
-
-/*
  * Says that the caller changed host memory directly (through sim_host_mem
  * or a page's hva) in a way the guest may execute: the next VM entry
- * re-reads guest code.
+ * re-reads all guest code. The sim's own writers (gpa_write, alloc_page,
+ * the model's stores, a snapshot restore) need no such call: the entry
+ * re-translates only the pages they changed.
  */
 void sim_note_host_write(struct sim *sim);
+
+/* The same for the pages of [hpa, hpa + len) only (bytes outside host memory are ignored). */
+void sim_note_host_write_at(struct sim *sim, vmm_hpa_t hpa, uint64_t len);
 
 /* IA32_FEATURE_CONTROL now (VMXON may have locked it). */
 uint64_t sim_feature_control(const struct sim *sim);

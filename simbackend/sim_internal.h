@@ -11,6 +11,9 @@
 #define SIM_PAGE_SIZE 4096ull
 #define SIM_PAGE_MASK (SIM_PAGE_SIZE - 1)
 
+/* Pages a VM entry drops translated code for one by one; beyond, all of it. */
+#define SIM_STALE_MAX 32
+
 /* The current-VMCS pointer when there is no current VMCS. */
 #define SIM_NO_VMCS (~0ull)
 
@@ -45,7 +48,17 @@ struct sim {
     void *execute_ctx;
 
     struct sim_invalidations invalidations;
-    uint64_t host_writes; /* sim_host_writes() */
+
+    /*
+     * Host pages whose bytes changed behind Unicorn's back (host writes,
+     * the model's own stores) since the executor last dropped the code
+     * Unicorn translated from them (execute.c): Unicorn's stores are the
+     * only ones it notices itself. Past SIM_STALE_MAX pages, after an
+     * untracked write or a snapshot restore, all code goes.
+     */
+    uint64_t stale[SIM_STALE_MAX];
+    unsigned nstale;
+    bool stale_all;
 
     /* ---- snapshots (snapshot.c): what changed since the last take or restore ---- */
     uint64_t *written;        /* bit per host page; NULL while no snapshot exists */
@@ -93,6 +106,22 @@ static inline void sim_mark_written(struct sim *s, uint64_t hpa, uint64_t len)
         s->written[p / 64] |= 1ull << (p % 64);
 }
 
+/* Host memory [hpa, hpa + len) changed outside Unicorn: its translated code must go. */
+static inline void sim_mark_stale(struct sim *s, uint64_t hpa, uint64_t len)
+{
+    if (!len || hpa >= s->mem_size || s->stale_all)
+        return;
+    uint64_t last = hpa + len - 1 < s->mem_size ? hpa + len - 1 : s->mem_size - 1;
+    for (uint64_t p = hpa / SIM_PAGE_SIZE; p <= last / SIM_PAGE_SIZE; p++) {
+        if (s->nstale && s->stale[s->nstale - 1] == p)
+            continue;
+        if (s->nstale == SIM_STALE_MAX) {
+            s->stale_all = true;
+            return;
+        }
+        s->stale[s->nstale++] = p;
+    }
+}
 
 /* Lays out host memory for `cfg` (already checked); VMM_E_NOMEM on failure. */
 int sim_hostmem_init(struct sim *s, const struct sim_config *cfg);

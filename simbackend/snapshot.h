@@ -30,7 +30,8 @@
  *
  * After a restore the next entry drops all of Unicorn's translated code and
  * TLB (restored pages bypass its self-modifying-code checks), once with any
- * host writes before that entry; the pre-scan's plan stays (it checks each
+ * host writes before that entry (cheaper than dropping the restored pages'
+ * code one by one: snapshot.c); the pre-scan's plan stays (it checks each
  * block's bytes before the block runs).
  *
  * The caller's own objects (a struct vmm_vm, a vCPU, its gprs) are not part

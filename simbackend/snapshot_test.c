@@ -204,6 +204,64 @@ static void host_writes_are_undone_and_the_old_code_runs_again(void **state)
     guest_teardown(&g);
 }
 
+/*
+ * Code Unicorn already translated, rewritten behind its back, runs as
+ * rewritten: written by the host through the seam, by the caller straight
+ * into host memory (sim_note_host_write_at), and put back by a restore.
+ * MOV EAX is Unicorn's to run (the model only sees the CPUID after it), so
+ * a stale translation would show in RAX. UD2 at the page's first byte is
+ * the hard case: its translation covers no bytes.
+ */
+static void mov_cpuid(struct guest *g, uint8_t imm)
+{
+    const uint8_t code[] = {0xb8, imm, 0, 0, 0, 0x0f, 0xa2}; /* mov eax, imm; cpuid */
+    guest_code(g, code, sizeof code);
+}
+
+static uint64_t rax_at_cpuid(struct guest *g)
+{
+    guest_set(g, VMCS_GUEST_RIP, GUEST_CODE);
+    assert_int_equal(guest_run(g), VMX_EXIT_CPUID);
+    return (uint32_t)g->gprs.rax;
+}
+
+static void rewritten_code_runs_as_rewritten(void **state)
+{
+    (void)state;
+    struct guest g;
+    setup(&g);
+    static const uint8_t ud2[] = {0x0f, 0x0b};
+    guest_code(&g, ud2, sizeof ud2);
+    struct sim_snapshot *snap;
+    assert_int_equal(sim_snapshot_create(g.eng, &snap), VMM_OK);
+    struct vmm_guest_gprs gprs = g.gprs;
+    assert_int_equal(guest_run(&g), VMX_EXIT_EXCEPTION_NMI);
+    assert_int_equal(guest_exit_info(&g).intr_info & 0xff, 6);
+
+    mov_cpuid(&g, 1); /* through the seam, over the UD2 */
+    assert_int_equal(rax_at_cpuid(&g), 1);
+    mov_cpuid(&g, 2);
+    assert_int_equal(rax_at_cpuid(&g), 2);
+
+    /* Straight into host memory, then said. */
+    struct sim_guest_ram ram = sim_guest_ram(g.f.sim);
+    vmm_hpa_t hpa = ram.hpa + (GUEST_CODE - ram.gpa);
+    sim_host_mem(g.f.sim)[hpa + 1] = 3;
+    sim_note_host_write_at(g.f.sim, hpa + 1, 1);
+    assert_int_equal(rax_at_cpuid(&g), 3);
+
+    /* The restore brings UD2 back. */
+    sim_snapshot_restore(snap);
+    g.gprs = gprs;
+    g.launched = false;
+    assert_int_equal(guest_run(&g), VMX_EXIT_EXCEPTION_NMI);
+    assert_int_equal(guest_get(&g, VMCS_GUEST_RIP), GUEST_CODE);
+    mov_cpuid(&g, 4);
+    assert_int_equal(rax_at_cpuid(&g), 4);
+    sim_snapshot_destroy(snap);
+    guest_teardown(&g);
+}
+
 static void an_older_snapshot_restores_every_page(void **state)
 {
     (void)state;
@@ -239,6 +297,7 @@ int main(void)
         cmocka_unit_test(a_restored_run_repeats_its_exits_and_memory),
         cmocka_unit_test(restore_copies_back_only_the_pages_written),
         cmocka_unit_test(host_writes_are_undone_and_the_old_code_runs_again),
+        cmocka_unit_test(rewritten_code_runs_as_rewritten),
         cmocka_unit_test(an_older_snapshot_restores_every_page),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

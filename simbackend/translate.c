@@ -55,6 +55,11 @@ bool xlat_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry *en
 {
     (void)uc;
     struct sim_engine *e = user;
+    if (e->fill_identity) {
+        entry->paddr = vaddr;
+        entry->perms = UC_PROT_ALL;
+        return true;
+    }
     struct paging_state ps;
     lin_paging_state(e, &ps);
     unsigned access = type == UC_MEM_WRITE ? PAGING_ACCESS_WRITE
