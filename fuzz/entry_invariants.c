@@ -71,6 +71,8 @@ struct vmx_entry_verdict entry_invariants_check_depth(const struct vmx_entry_inp
     if (v.check == VMX_CHECK_COUNT) {
         if (v.outcome != VMX_ENTRY_OK || v.error || v.exit_reason || v.qualification)
             entry_invariants_fail(who, "a verdict without a failing check is not a success", &v);
+        if (!thorough)
+            return v;
         size_t n = list_all(in, &all);
         if (n != 0) {
             fprintf(stderr, "%s: vmx_entry_check_all lists %zu failures, first %s (entry %u)\n",

@@ -19,9 +19,9 @@ struct vmx_entry_verdict entry_invariants_check(const struct vmx_entry_input *in
 
 /*
  * The same with `thorough` false: one validation; the verdict's shape and
- * class, and for a success that vmx_entry_check_all() lists no failure.
- * The second validation and, for a failure, the comparison with
- * vmx_entry_check_all() are left out (together over half of the cost).
+ * class. The second validation and the comparison with
+ * vmx_entry_check_all() (for a success: that it lists no failure) are left
+ * out (together over half of the cost).
  */
 struct vmx_entry_verdict entry_invariants_check_depth(const struct vmx_entry_input *in,
                                                       const char *who, bool thorough);

@@ -5,13 +5,13 @@
  * an abort() when broken (entry_invariants.h):
  *  - every input: no crash or undefined behaviour; the verdict names a
  *    check of the table or none; the outcome is the one the failing
- *    check's class names; a success has no failing check at all
- *    (vmx_entry_check_all() lists none);
+ *    check's class names;
  *  - every VV_SAMPLE-th input by content (a hash of its bytes, so a
  *    reproducer replays alike), and every input in builds without
  *    coverage instrumentation (the replay binary: regression tests,
- *    coverage): two validations agree, and a failing verdict's check is
- *    the first of vmx_entry_check_all()'s failures.
+ *    coverage): two validations agree, a success has no failing check at
+ *    all (vmx_entry_check_all() lists none), and a failing verdict's check
+ *    is the first of vmx_entry_check_all()'s failures.
  * The sampled checks are over half of an input's cost under libFuzzer.
  */
 #include <stdbool.h>

@@ -51,6 +51,8 @@ def parse_args(argv):
     p.add_argument("--sample-every", type=float, default=10, help="seconds between samples")
     p.add_argument("--stack-frames", type=int, default=3, help="frames in a crash signature")
     p.add_argument("--minimize-seconds", type=int, default=30, help="per unique crash")
+    p.add_argument("--no-cmplog", action="store_true",
+                   help="AFL++ main instances without a CmpLog binary (-c)")
     p.add_argument("--no-build", action="store_true",
                    help="use the binaries already in bazel-bin")
     p.add_argument("--finish", action="store_true",
@@ -156,21 +158,34 @@ class Campaign:
             h.dict_path = os.path.join(self.ws, h.dict) if h.dict else None
         engine_list = ["afl", "libfuzzer"] if a.engine == "both" else [a.engine]
         # The libFuzzer build is always needed: it triages, minimizes and merges.
+        # CmpLog binaries are optional: a harness without one fuzzes without -c.
+        optional = {"afl-cmplog"}
+        wanted = set(engine_list) | {"libfuzzer"}
+        if "afl" in engine_list and not a.no_cmplog:
+            wanted |= optional
         built = {}
-        for e in sorted(set(engine_list) | {"libfuzzer"}):
+        for e in sorted(wanted):
             if a.finish:
                 d = os.path.join(self.out, "bin", e)
                 built[e] = {n: os.path.join(d, n) for n in names
                             if os.path.exists(os.path.join(d, n))}
                 continue
-            paths = harnesses.build(self.ws, harnesses.CONFIGS[e], names) if not a.no_build \
-                else self.existing(e, names)
+            try:
+                paths = harnesses.build(self.ws, harnesses.CONFIGS[e], names) \
+                    if not a.no_build else self.existing(e, names)
+            except RuntimeError:
+                if e not in optional:
+                    raise
+                paths = {}
+            if e in optional:
+                paths = {n: p for n, p in paths.items() if os.path.exists(p)}
             built[e] = harnesses.copy_binaries(paths, os.path.join(self.out, "bin", e))
         if a.finish:
             engine_list = [e for e in engine_list if built.get(e)]
         self.lf_bin = built["libfuzzer"]
         # A harness some config could not build is left out (build.log says why).
-        self.harnesses = [h for h in self.harnesses if all(h.name in b for b in built.values())]
+        self.harnesses = [h for h in self.harnesses
+                          if all(h.name in b for e, b in built.items() if e not in optional)]
         if not self.harnesses:
             raise RuntimeError("no harness built")
         pairs = [(h, e) for h in self.harnesses for e in engine_list]
@@ -192,7 +207,8 @@ class Campaign:
             if "afl" in engine_list:
                 afl = engines.AflJob(h, built["afl"][h.name], counts[(h, "afl")],
                                      os.path.join(self.out, "afl", h.name), seeds,
-                                     lf.corpus if lf else None)
+                                     lf.corpus if lf else None,
+                                     built.get("afl-cmplog", {}).get(h.name))
                 os.makedirs(afl.dir, exist_ok=True)
             for job in (afl, lf):
                 if job:

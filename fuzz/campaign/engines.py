@@ -149,8 +149,9 @@ class Job:
 class AflJob(Job):
     engine = "afl"
 
-    def __init__(self, harness, binary, nproc, workdir, seeds_dir, foreign_dir):
+    def __init__(self, harness, binary, nproc, workdir, seeds_dir, foreign_dir, cmplog=None):
         super().__init__(harness, binary, nproc, workdir)
+        self.cmplog = cmplog  # CmpLog build of the harness for the main instance, or None
         self.sync_dir = os.path.join(workdir, "sync")
         self.seeds_dir = seeds_dir
         self.foreign_dir = foreign_dir
@@ -176,6 +177,8 @@ class AflJob(Job):
             cmd += ["-M", name] if i == 0 else ["-S", name]
             if i == 0 and self.foreign_dir:
                 cmd += ["-F", self.foreign_dir]
+            if i == 0 and self.cmplog:
+                cmd += ["-c", self.cmplog]
             if self.harness.dict:
                 cmd += ["-x", self.harness.dict_path]
             if "t" in opts:

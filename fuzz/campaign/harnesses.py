@@ -26,6 +26,7 @@ HARNESS_QUERY = 'attr(generator_function, "libvmm_fuzz_target", kind("cc_binary"
 CONFIGS = {
     "libfuzzer": "libfuzzer",  # ASan + UBSan + libFuzzer: fuzzing, triage, minimizing
     "afl": "afl",              # afl-clang-fast, no sanitizer
+    "afl-cmplog": "afl-cmplog",  # the same with CmpLog: afl-fuzz -c for the main instance
     "fuzzcov": "fuzzcov",      # replay main with clang source-based coverage
 }
 
