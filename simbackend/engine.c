@@ -109,6 +109,14 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
     set_cursor(e, plan_block_for(e, addr, size), addr + size);
 }
 
+/* The instruction at `addr` retires unless it faults (on_intr takes it back). */
+static void count(struct sim_engine *e, uint64_t addr)
+{
+    e->icount++;
+    e->counted_addr = addr;
+    e->counted_icount = e->icount;
+}
+
 static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
     (void)uc;
@@ -118,7 +126,7 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
         return;
     }
     if (addr != e->cur_next_addr) {
-        e->icount++;
+        count(e, addr);
         return;
     }
     const struct insn in = e->plan.insns[e->cur_next];
@@ -128,14 +136,14 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
         e->cur_next_addr = NO_ADDR;
     if (in.kind == INSN_NONE) {
         /* Capstone could not decode it; Unicorn did: resume the scan after it. */
-        e->icount++;
+        count(e, addr);
         uint64_t next = addr + size, end = e->cur_block_end;
         if (size && next < end)
             set_cursor(e, plan_block_for(e, next, (uint32_t)(end - next)), end);
         return;
     }
     if (insn_handle(e, &in) == ACT_EXECUTE)
-        e->icount++;
+        count(e, addr);
 }
 
 static void on_intr(uc_engine *uc, uint32_t intno, void *user)
@@ -154,8 +162,15 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *user)
                  intno);
         return;
     }
-    /* A fault: the instruction did not retire (its code hook counted it). */
-    e->icount--;
+    /*
+     * A fault: the instruction did not retire. Its code hook counted it,
+     * unless the fault is the fetch of an instruction no hook saw yet (a
+     * jump or IRET to an absent page: the jump retired): RIP is then
+     * elsewhere, or another instruction was counted since.
+     */
+    if (e->icount == e->counted_icount &&
+        seg_linear(e, SEG_CS, eng_reg(e, UC_X86_REG_RIP)) == e->counted_addr)
+        e->icount--;
     e->stop_event = (struct event){
         .type = VMX_EVENT_HW_EXCEPTION,
         .vector = (uint8_t)intno,

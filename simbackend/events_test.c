@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "simbackend/snapshot.h"
 #include "testing/guest.h"
 
 #define EXC(v) (1u << (v))
@@ -73,6 +74,40 @@ static void page_fault_exit_reports_the_address_and_leaves_cr2(void **state)
     assert_int_equal(run_code(&g, load_absent, sizeof load_absent), VMX_EXIT_EXCEPTION_NMI);
     assert_int_equal(guest_exit_info(&g).intr_info, 0x80000b0e);
     guest_teardown(&g);
+}
+
+/*
+ * A jump to an absent page retires; the fault is the fetch at its target.
+ * Time (retired instructions) counts the MOV and the JMP, whether Unicorn
+ * walks the guest's page tables (TLB_CPU) or the fill hook does (a
+ * snapshot exists: TLB_VIRTUAL).
+ */
+static void a_fetch_fault_after_a_jump_counts_the_jump(void **state)
+{
+    (void)state;
+    static const uint8_t mov_jmp[] = {0x48, 0xb8, 0, 0, 0x80, 0, 0, 0, 0, 0, /* mov rax, ABSENT */
+                                      0xff, 0xe0};                          /* jmp rax */
+    for (int snap = 0; snap < 2; snap++) {
+        struct guest g;
+        guest_setup(&g, "modern");
+        make_absent(&g, ABSENT);
+        guest_set(&g, VMCS_EXCEPTION_BITMAP, EXC(14));
+        struct sim_snapshot *s = NULL;
+        if (snap)
+            assert_int_equal(sim_snapshot_create(g.eng, &s), VMM_OK);
+        uint64_t t0 = sim_engine_tsc(g.eng);
+        assert_int_equal(run_code(&g, mov_jmp, sizeof mov_jmp), VMX_EXIT_EXCEPTION_NMI);
+        assert_int_equal(guest_exit_info(&g).intr_info, 0x80000b0e);
+        assert_int_equal(guest_get(&g, VMCS_GUEST_RIP), ABSENT);
+        assert_int_equal(sim_engine_tsc(g.eng) - t0, 2);
+        /* A data fault does not retire: the load is not counted. */
+        t0 = sim_engine_tsc(g.eng);
+        assert_int_equal(run_code(&g, load_absent, sizeof load_absent), VMX_EXIT_EXCEPTION_NMI);
+        assert_int_equal(sim_engine_tsc(g.eng) - t0, 0);
+        if (s)
+            sim_snapshot_destroy(s);
+        guest_teardown(&g);
+    }
 }
 
 static void page_fault_mask_match_sends_others_to_the_guest(void **state)
@@ -432,6 +467,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(page_fault_exit_reports_the_address_and_leaves_cr2),
+        cmocka_unit_test(a_fetch_fault_after_a_jump_counts_the_jump),
         cmocka_unit_test(page_fault_mask_match_sends_others_to_the_guest),
         cmocka_unit_test(general_protection_carries_unicorns_error_code),
         cmocka_unit_test(invalid_opcode_is_delivered_through_an_interrupt_gate),
