@@ -273,8 +273,9 @@ static bool known_UNICORN_MOVBE_REG(const struct view *v)
 
 /*
  * Both operands of CMPS fault: Unicorn reports the fault of ES:rDI, the
- * emulator that of DS:rSI, which it checks first as Bochs does (it reads
- * [rSI] then [rDI]); the SDM sets no order.
+ * emulator that of DS:rSI (segment overrides apply), which it checks first
+ * as Bochs does (it reads [rSI] then [rDI]); the SDM sets no order. The
+ * operands may overlap, so the emulator's CR2 may lie in both.
  */
 static bool known_UNICORN_CMPS_ORDER(const struct view *v)
 {
@@ -289,8 +290,14 @@ static bool known_UNICORN_CMPS_ORDER(const struct view *v)
     bool dst_noncanonical = !vmm_canonical(di, width) || !vmm_canonical(di + size - 1, width);
     bool uc_at_dst = is_exc(v->uc, 14) ? v->uc->cr2 - di < size
                                         : is_exc(v->uc, 13) && dst_noncanonical;
+    uint64_t si = v->c->regs.gpr[X86_RSI] & am;
+    if (v->in->seg == X86_FS)
+        si += v->c->fs_base;
+    else if (v->in->seg == X86_GS)
+        si += v->c->gs_base;
     bool emu_at_dst = is_exc(v->emu, 14) && v->emu->cr2 - di < size;
-    return uc_at_dst && !emu_at_dst;
+    bool emu_at_src = is_exc(v->emu, 14) && v->emu->cr2 - si < size;
+    return uc_at_dst && (emu_at_src || !emu_at_dst);
 }
 
 static bool known_UNICORN_REX_R_OPCODE_EXT(const struct view *v)
@@ -433,8 +440,9 @@ static bool known_UNICORN_TRANSLATES_AHEAD(const struct view *v, struct fixup *f
 static bool known_UNICORN_SPLIT_STORE(const struct view *v, struct fixup *f)
 {
     const struct x86_insn *in = v->in;
-    if (!v->decoded || !same_exception(v) || v->emu->vector != 14 || !in->has_mem ||
-        in->map != X86_MAP_0F || !(in->opcode == 0x11 || in->opcode == 0x29 || in->opcode == 0x7f))
+    if (!v->decoded || !same_exception(v) || (v->emu->vector != 14 && v->emu->vector != 13) ||
+        !in->has_mem || in->map != X86_MAP_0F ||
+        !(in->opcode == 0x11 || in->opcode == 0x29 || in->opcode == 0x7f))
         return false;
     uint64_t a = operand_address(v);
     bool page_edge = v->emu->vector == 14 && v->emu->cr2 == ((a + 16) & ~0xfffull);
