@@ -678,15 +678,28 @@ static void gen_raw(struct gen *g)
  * into a page not present would raise a fetch #PF the processor never
  * raises; HLT ends the translation block.
  */
+/*
+ * Byte `off` of the code pair where a fetch finds it: a second code page
+ * left not present may have been mapped by a data region since.
+ */
+static void place_byte(struct gen *g, uint64_t off, uint8_t byte)
+{
+    struct ed_case *c = g->c;
+    uint64_t pa;
+    if (!ed_translate(c, g->code_va + off, &pa))
+        pa = (uint64_t)ED_CODE_PAGE * ED_PAGE + off;
+    c->used[pa / ED_PAGE / 64] |= 1ull << (pa / ED_PAGE % 64);
+    c->mem[pa] = byte;
+}
+
 static void place_code(struct gen *g)
 {
     struct ed_case *c = g->c;
     uint64_t off = c->regs.rip - g->code_va;
-    uint8_t *code = c->mem + (uint64_t)ED_CODE_PAGE * ED_PAGE;
     for (unsigned i = 0; i < c->len; i++)
-        code[off + i] = c->bytes[i];
+        place_byte(g, off + i, c->bytes[i]);
     if (off + c->len < 2 * ED_PAGE)
-        code[off + c->len] = 0xf4;
+        place_byte(g, off + c->len, 0xf4);
 }
 
 void ed_generate(struct ed_src *s, struct ed_case *c)

@@ -75,6 +75,26 @@ bool ed_map(struct ed_layout *l, struct ed_case *c, uint64_t va, uint64_t pa, ui
     return true;
 }
 
+bool ed_translate(const struct ed_case *c, uint64_t va, uint64_t *pa)
+{
+    uint64_t table = c->cr3;
+    for (unsigned level = 4; level >= 1; level--) {
+        unsigned shift = 12 + 9 * (level - 1);
+        uint64_t e = *entry((struct ed_case *)c, table, (unsigned)(va >> shift) & 511);
+        if (!(e & PTE_P))
+            return false;
+        if (level == 1 || (e & PTE_PS)) {
+            uint64_t mask = (1ull << shift) - 1;
+            *pa = ((e & PTE_ADDR) & ~mask) | (va & mask);
+            return *pa < ED_PHYS_SIZE;
+        }
+        table = e & PTE_ADDR;
+        if (table >= ED_PHYS_SIZE)
+            return false;
+    }
+    return false;
+}
+
 bool ed_is_mapped(const struct ed_layout *l, uint64_t va)
 {
     for (unsigned i = 0; i < l->nregions; i++) {

@@ -31,6 +31,8 @@ void ed_layout_init(struct ed_layout *l, struct ed_case *c);
 bool ed_map(struct ed_layout *l, struct ed_case *c, uint64_t va, uint64_t pa, uint64_t leaf_flags,
             unsigned leaf_level, uint64_t table_flags);
 bool ed_is_mapped(const struct ed_layout *l, uint64_t va);
+/* The physical address `va` maps to through the case's tables; false if not present. */
+bool ed_translate(const struct ed_case *c, uint64_t va, uint64_t *pa);
 uint64_t ed_leaf_flags(struct ed_src *s, bool code);
 uint64_t ed_table_flags(struct ed_src *s);
 
