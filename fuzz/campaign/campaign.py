@@ -205,10 +205,13 @@ class Campaign:
                 if not a.finish:
                     shutil.copytree(seeds, lf.corpus, dirs_exist_ok=True)
             if "afl" in engine_list:
+                # [campaign] afl_cmplog = false in the harness's .options: no -c.
+                wants_cmplog = h.options.get("campaign", {}).get("afl_cmplog") != "false"
                 afl = engines.AflJob(h, built["afl"][h.name], counts[(h, "afl")],
                                      os.path.join(self.out, "afl", h.name), seeds,
                                      lf.corpus if lf else None,
-                                     built.get("afl-cmplog", {}).get(h.name))
+                                     built.get("afl-cmplog", {}).get(h.name) if wants_cmplog
+                                     else None)
                 os.makedirs(afl.dir, exist_ok=True)
             for job in (afl, lf):
                 if job:
