@@ -110,6 +110,27 @@ static void a_fetch_fault_after_a_jump_counts_the_jump(void **state)
     }
 }
 
+/*
+ * MOV SS of a null selector in 64-bit mode: legal at CPL 0 with RPL 0,
+ * #GP(0) with RPL 1 (SDM, MOV); Unicorn would load it either way.
+ */
+static void mov_ss_of_a_null_selector_needs_rpl_equal_to_cpl(void **state)
+{
+    (void)state;
+    static const uint8_t rpl1[] = {0x66, 0xb8, 0x01, 0x00, 0x8e, 0xd0, 0x0f, 0xa2}; /* mov ss, 1; cpuid */
+    static const uint8_t rpl0[] = {0x66, 0xb8, 0x00, 0x00, 0x8e, 0xd0, 0x0f, 0xa2}; /* mov ss, 0; cpuid */
+    struct guest g;
+    guest_setup(&g, "modern");
+    guest_set(&g, VMCS_EXCEPTION_BITMAP, EXC(13));
+    assert_int_equal(run_code(&g, rpl1, sizeof rpl1), VMX_EXIT_EXCEPTION_NMI);
+    assert_int_equal(guest_exit_info(&g).intr_info, 0x80000b0d);
+    assert_int_equal(guest_exit_info(&g).intr_error, 0);
+    assert_int_equal(guest_get(&g, VMCS_GUEST_RIP), GUEST_CODE + 4);
+    assert_int_equal(run_code(&g, rpl0, sizeof rpl0), VMX_EXIT_CPUID);
+    assert_int_equal(guest_get(&g, VMCS_GUEST_SS_SELECTOR), 0);
+    guest_teardown(&g);
+}
+
 static void page_fault_mask_match_sends_others_to_the_guest(void **state)
 {
     (void)state;
@@ -468,6 +489,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(page_fault_exit_reports_the_address_and_leaves_cr2),
         cmocka_unit_test(a_fetch_fault_after_a_jump_counts_the_jump),
+        cmocka_unit_test(mov_ss_of_a_null_selector_needs_rpl_equal_to_cpl),
         cmocka_unit_test(page_fault_mask_match_sends_others_to_the_guest),
         cmocka_unit_test(general_protection_carries_unicorns_error_code),
         cmocka_unit_test(invalid_opcode_is_delivered_through_an_interrupt_gate),

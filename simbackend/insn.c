@@ -427,9 +427,38 @@ static enum insn_action h_mov_seg(struct sim_engine *e, const struct insn *in)
     return ACT_EXECUTE;
 }
 
+/*
+ * MOV SS of a null selector in 64-bit mode raises #GP(0) at CPL 3 or when
+ * its RPL is not the CPL (SDM, MOV); Unicorn loads it whatever the RPL
+ * (found by //fuzz:exit_handlers: the next exit saved an SS whose RPL is
+ * not CS's). false also when reading the operand faults: Unicorn raises
+ * that fault itself.
+ */
+static bool null_ss_faults(struct sim_engine *e, const struct insn *in)
+{
+    if (e->code_bytes != 8)
+        return false;
+    uint16_t sel;
+    if (in->flags & INSN_F_MEM) {
+        uint8_t b[2];
+        struct event pf;
+        if (lin_read(e, insn_mem_address(e, in), b, sizeof b,
+                     eng_cpl(e) == 3 ? PAGING_ACCESS_USER : 0, &pf) != VMM_OK)
+            return false;
+        sel = (uint16_t)(b[0] | b[1] << 8);
+    } else if (in->reg1 != INSN_REG_NONE) {
+        sel = (uint16_t)eng_gpr(e, in->reg1);
+    } else {
+        return false;
+    }
+    unsigned cpl = eng_cpl(e);
+    return !(sel & 0xfffc) && (cpl == 3 || (sel & 3u) != cpl);
+}
+
 static enum insn_action h_mov_ss(struct sim_engine *e, const struct insn *in)
 {
-    (void)in;
+    if (null_ss_faults(e, in))
+        return gp0(e);
     e->seg_dirty = true;
     e->shadow_at = e->icount + 1;
     e->shadow_movss = true;

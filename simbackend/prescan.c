@@ -377,7 +377,15 @@ static void classify(const cs_insn *ci, const uint8_t *bytes, uint64_t addr, uns
             out->imm = (uint16_t)(x->operands[0].imm & 0xff);
         break;
     case INSN_MOV_TO_CR: case INSN_MOV_FROM_CR: case INSN_MOV_TO_DR: case INSN_MOV_FROM_DR:
-    case INSN_MOV_SS: case INSN_MOV_SEG:
+    case INSN_MOV_SEG:
+        break;
+    case INSN_MOV_SS: /* the selector's source: register (reg1) or memory; none for POP SS */
+        if (ci->id == X86_INS_MOV && x->op_count == 2) {
+            if (x->operands[1].type == X86_OP_REG)
+                out->reg1 = gpr_of(x->operands[1].reg);
+            else if (x->operands[1].type == X86_OP_MEM)
+                take_mem(x, &x->operands[1], out);
+        }
         break;
     case INSN_VMREAD: /* vmread r/m64, r64: Reg1 = r/m (register form), Reg2 = the encoding */
     case INSN_VMWRITE: /* vmwrite r64, r/m64 */ {
