@@ -106,7 +106,23 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
     struct sim_engine *e = user;
     if (e->mode_stale)
         seg_refresh_mode(e); /* a far transfer, MOV CR0, IRET ... may have changed the code size */
-    set_cursor(e, plan_block_for(e, addr, size), addr + size);
+    const struct plan_block *b = plan_block_for(e, addr, size);
+    if (!b && !(e->unread_rip == addr && e->unread_icount == e->icount)) {
+        /*
+         * The model cannot read code Unicorn fetched: through a TLB entry
+         * the guest's own tables no longer back (it rewrote them), Unicorn
+         * would run it unseen (a MOV CR0 that never exits). Stop before the
+         * block; the run loop flushes the TLB, so that Unicorn walks the
+         * tables again and faults as the model would (found by
+         * //fuzz:exit_handlers). Once per place: a block the model cannot
+         * read for another reason runs as before.
+         */
+        e->unread_rip = addr;
+        e->unread_icount = e->icount;
+        e->unread_stop = true;
+        e->deadline = e->icount;
+    }
+    set_cursor(e, b, addr + size);
 }
 
 /* The instruction at `addr` retires unless it faults (on_intr takes it back). */

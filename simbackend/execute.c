@@ -172,6 +172,11 @@ static void run(struct sim_engine *e)
         uint64_t before = e->icount;
         uc_err err = uc_emu_start(e->uc, rip, 0, 0, 0);
         e->deadline = ~0ull;
+        if (e->unread_stop) { /* on_block: code the model cannot read; Unicorn walks again */
+            e->unread_stop = false;
+            uc_ctl_flush_tlb(e->uc);
+            e->plan.tlb_gen++;
+        }
         if (err == UC_ERR_EXCEPTION && e->stop == STOP_NONE && e->fill_type >= 0) {
             xlat_fill_refused(e); /* a refused TLB fill: #PF, #GP or an EPT exit */
             continue;
