@@ -253,10 +253,10 @@ struct sim_engine {
     /* Time: the TSC counts retired instructions. */
     uint64_t icount;
     uint64_t counted_addr;   /* the last instruction the code hook counted (linear) */
+    uint64_t counted_icount; /* icount right after counting it */
     uint64_t unread_rip;     /* the last block the pre-scan could not read, and when */
     uint64_t unread_icount;
     bool unread_stop;        /* stopped before it: flush Unicorn's TLB and go on */
-    uint64_t counted_icount; /* icount right after counting it */
     uint64_t deadline;     /* the code hook stops at the boundary where icount reaches it */
     bool timer_on;
     uint64_t timer_expiry; /* icount at which the VMX-preemption timer reaches 0 */

@@ -313,22 +313,35 @@ static enum insn_action h_pause(struct sim_engine *e, const struct insn *in)
  * //fuzz:exit_handlers). ACT_EXECUTE when the load is fine, or when reading
  * the operand faults: Unicorn then raises that fault itself.
  */
+/*
+ * The first `n` bytes of the source operand of a load the model checks
+ * before Unicorn performs it: memory, or a register's low bytes (n <= 8).
+ * false when there is none, or when reading memory faults (Unicorn then
+ * raises that fault itself).
+ */
+static bool load_operand(struct sim_engine *e, const struct insn *in, uint8_t *op, size_t n)
+{
+    if (in->flags & INSN_F_MEM) {
+        struct event pf;
+        return lin_read(e, insn_mem_address(e, in), op, n,
+                        eng_cpl(e) == 3 ? PAGING_ACCESS_USER : 0, &pf) == VMM_OK;
+    }
+    if (in->reg1 == INSN_REG_NONE)
+        return false;
+    uint64_t v = eng_gpr(e, in->reg1);
+    for (size_t i = 0; i < n; i++)
+        op[i] = (uint8_t)(v >> (8 * i));
+    return true;
+}
+
 static enum insn_action check_table_load(struct sim_engine *e, const struct insn *in)
 {
     bool ltr = in->kind == INSN_LTR;
     if (!ltr && in->kind != INSN_LGDT && in->kind != INSN_LIDT)
         return ACT_EXECUTE;
     uint8_t op[10] = {0}; /* LGDT/LIDT in 64-bit mode: 16-bit limit, 64-bit base */
-    if (in->flags & INSN_F_MEM) {
-        struct event pf;
-        if (lin_read(e, insn_mem_address(e, in), op, ltr ? 2 : 10,
-                     eng_cpl(e) == 3 ? PAGING_ACCESS_USER : 0, &pf) != VMM_OK)
-            return ACT_EXECUTE;
-    } else {
-        uint64_t v = eng_gpr(e, in->reg1);
-        op[0] = (uint8_t)v;
-        op[1] = (uint8_t)(v >> 8);
-    }
+    if (!load_operand(e, in, op, (in->flags & INSN_F_MEM) && !ltr ? 10 : 2))
+        return ACT_EXECUTE;
     if (ltr)
         return ((op[0] | op[1] << 8) & 0xfffc) ? ACT_EXECUTE : gp0(e);
     if (e->code_bytes != 8)
@@ -436,21 +449,10 @@ static enum insn_action h_mov_seg(struct sim_engine *e, const struct insn *in)
  */
 static bool null_ss_faults(struct sim_engine *e, const struct insn *in)
 {
-    if (e->code_bytes != 8)
+    uint8_t b[2];
+    if (e->code_bytes != 8 || !load_operand(e, in, b, sizeof b))
         return false;
-    uint16_t sel;
-    if (in->flags & INSN_F_MEM) {
-        uint8_t b[2];
-        struct event pf;
-        if (lin_read(e, insn_mem_address(e, in), b, sizeof b,
-                     eng_cpl(e) == 3 ? PAGING_ACCESS_USER : 0, &pf) != VMM_OK)
-            return false;
-        sel = (uint16_t)(b[0] | b[1] << 8);
-    } else if (in->reg1 != INSN_REG_NONE) {
-        sel = (uint16_t)eng_gpr(e, in->reg1);
-    } else {
-        return false;
-    }
+    uint16_t sel = (uint16_t)(b[0] | b[1] << 8);
     unsigned cpl = eng_cpl(e);
     return !(sel & 0xfffc) && (cpl == 3 || (sel & 3u) != cpl);
 }

@@ -131,9 +131,9 @@ sim_execute_fn sim_executor(const struct sim *sim);
 /*
  * Says that the caller changed host memory directly (through sim_host_mem
  * or a page's hva) in a way the guest may execute: the next VM entry
- * re-reads all guest code. The sim's own writers (gpa_write, alloc_page,
- * the model's stores, a snapshot restore) need no such call: the entry
- * re-translates only the pages they changed.
+ * re-reads all guest code. The sim's own writers need no such call:
+ * after gpa_write, alloc_page or the model's stores the entry re-translates
+ * only the pages they changed, after a snapshot restore all of it.
  */
 void sim_note_host_write(struct sim *sim);
 
