@@ -240,16 +240,7 @@ static void choose(struct vmm_cpu *cpu, const struct vmx_caps *caps, enum vmcs_f
         fail("cannot write a control word", field, v);
 }
 
-/* The six segment registers' VMCS fields, ES CS SS DS FS GS. */
-static const enum vmcs_field_id seg_fields[6][4] = {
-    {VMCS_GUEST_ES_SELECTOR, VMCS_GUEST_ES_BASE, VMCS_GUEST_ES_LIMIT, VMCS_GUEST_ES_AR_BYTES},
-    {VMCS_GUEST_CS_SELECTOR, VMCS_GUEST_CS_BASE, VMCS_GUEST_CS_LIMIT, VMCS_GUEST_CS_AR_BYTES},
-    {VMCS_GUEST_SS_SELECTOR, VMCS_GUEST_SS_BASE, VMCS_GUEST_SS_LIMIT, VMCS_GUEST_SS_AR_BYTES},
-    {VMCS_GUEST_DS_SELECTOR, VMCS_GUEST_DS_BASE, VMCS_GUEST_DS_LIMIT, VMCS_GUEST_DS_AR_BYTES},
-    {VMCS_GUEST_FS_SELECTOR, VMCS_GUEST_FS_BASE, VMCS_GUEST_FS_LIMIT, VMCS_GUEST_FS_AR_BYTES},
-    {VMCS_GUEST_GS_SELECTOR, VMCS_GUEST_GS_BASE, VMCS_GUEST_GS_LIMIT, VMCS_GUEST_GS_AR_BYTES},
-};
-enum { SEG_CS = 1 };
+enum { SEG_CS = 1 }; /* a row of vmcs_guest_seg_fields */
 
 static void set_field(struct vmm_cpu *cpu, enum vmcs_field_id field, uint64_t value)
 {
@@ -261,8 +252,8 @@ static void set_field(struct vmm_cpu *cpu, enum vmcs_field_id field, uint64_t va
 static void set_segments(struct vmm_cpu *cpu, const uint64_t data[4], const uint64_t code[4])
 {
     for (unsigned r = 0; r < 6; r++)
-        for (unsigned i = 0; i < 4; i++)
-            set_field(cpu, seg_fields[r][i], r == SEG_CS ? code[i] : data[i]);
+        for (unsigned i = 0; i < VMCS_SEG_PARTS; i++)
+            set_field(cpu, vmcs_guest_seg_fields[r][i], r == SEG_CS ? code[i] : data[i]);
 }
 
 #define CR0_PE (1ull << 0)

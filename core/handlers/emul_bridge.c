@@ -10,15 +10,8 @@
 #include "handler_util.h"
 #include "vmm/msr.h"
 
-/* Segment fields in enum x86_seg_reg order (ES CS SS DS FS GS). */
-static const enum vmcs_field_id seg_fields[X86_SEG_COUNT][4] = {
-    {VMCS_GUEST_ES_SELECTOR, VMCS_GUEST_ES_BASE, VMCS_GUEST_ES_LIMIT, VMCS_GUEST_ES_AR_BYTES},
-    {VMCS_GUEST_CS_SELECTOR, VMCS_GUEST_CS_BASE, VMCS_GUEST_CS_LIMIT, VMCS_GUEST_CS_AR_BYTES},
-    {VMCS_GUEST_SS_SELECTOR, VMCS_GUEST_SS_BASE, VMCS_GUEST_SS_LIMIT, VMCS_GUEST_SS_AR_BYTES},
-    {VMCS_GUEST_DS_SELECTOR, VMCS_GUEST_DS_BASE, VMCS_GUEST_DS_LIMIT, VMCS_GUEST_DS_AR_BYTES},
-    {VMCS_GUEST_FS_SELECTOR, VMCS_GUEST_FS_BASE, VMCS_GUEST_FS_LIMIT, VMCS_GUEST_FS_AR_BYTES},
-    {VMCS_GUEST_GS_SELECTOR, VMCS_GUEST_GS_BASE, VMCS_GUEST_GS_LIMIT, VMCS_GUEST_GS_AR_BYTES},
-};
+/* vmcs_guest_seg_fields' rows follow enum x86_seg_reg (ES CS SS DS FS GS). */
+_Static_assert(X86_SEG_COUNT == 6, "one row per segment register");
 
 static const enum vmcs_field_id pdpte_fields[4] = {
     VMCS_GUEST_PDPTR0, VMCS_GUEST_PDPTR1, VMCS_GUEST_PDPTR2, VMCS_GUEST_PDPTR3,
@@ -38,13 +31,14 @@ int emul_state_load(struct vmm_vcpu *v, const struct vmm_platform *p, struct x86
     }
     for (unsigned s = 0; s < X86_SEG_COUNT; s++) {
         uint64_t sel, base, limit, ar;
-        int rc = vmm_vmread(cpu, seg_fields[s][0], &sel);
+        const enum vmcs_field_id *f = vmcs_guest_seg_fields[s];
+        int rc = vmm_vmread(cpu, f[VMCS_SEG_SELECTOR], &sel);
         if (rc == VMM_OK)
-            rc = vmm_vmread(cpu, seg_fields[s][1], &base);
+            rc = vmm_vmread(cpu, f[VMCS_SEG_BASE], &base);
         if (rc == VMM_OK)
-            rc = vmm_vmread(cpu, seg_fields[s][2], &limit);
+            rc = vmm_vmread(cpu, f[VMCS_SEG_LIMIT], &limit);
         if (rc == VMM_OK)
-            rc = vmm_vmread(cpu, seg_fields[s][3], &ar);
+            rc = vmm_vmread(cpu, f[VMCS_SEG_AR], &ar);
         if (rc != VMM_OK)
             return rc;
         st->seg[s] = (struct x86_segment){(uint16_t)sel, base, (uint32_t)limit, (uint32_t)ar};

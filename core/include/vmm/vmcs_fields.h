@@ -98,6 +98,13 @@ static inline const char *vmcs_field_name(enum vmcs_field_id id)
     return id < VMCS_FIELD_COUNT ? vmcs_field_table[id].name : "?";
 }
 
+/*
+ * The guest segment registers' fields, rows ES CS SS DS FS GS (the order of
+ * their encodings and of enum x86_seg_reg), columns by enum vmcs_seg_part.
+ */
+enum vmcs_seg_part { VMCS_SEG_SELECTOR, VMCS_SEG_BASE, VMCS_SEG_LIMIT, VMCS_SEG_AR, VMCS_SEG_PARTS };
+extern const enum vmcs_field_id vmcs_guest_seg_fields[6][VMCS_SEG_PARTS];
+
 /* The VMCS field that holds control word `kind`. */
 enum vmcs_field_id vmcs_ctl_field(enum vmm_ctl_kind kind);
 
