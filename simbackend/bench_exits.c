@@ -16,35 +16,21 @@
  * of the medians, and what one sim with a 64 MiB guest costs in resident
  * and virtual memory.
  */
-#define _POSIX_C_SOURCE 199309L /* clock_gettime */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unicorn/unicorn.h>
 
 #include "guest_image.h"
 #include "simbackend/engine.h"
+#include "tools/bench/bench.h"
 
 #define MIB (1ull << 20)
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static void min_median(double *v, int n, double *min, double *median)
 {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    bench_sort(v, (size_t)n);
     *min = v[0];
     *median = v[n / 2];
 }
@@ -141,10 +127,10 @@ static void round_trip(struct bench_sim *b, enum vmm_entry_kind kind)
 
 static double sim_rate(struct bench_sim *b, long n)
 {
-    double t0 = now();
+    double t0 = bench_wall_seconds();
     for (long i = 0; i < n; i++)
         round_trip(b, VMM_RESUME);
-    return (double)n / (now() - t0);
+    return (double)n / (bench_wall_seconds() - t0);
 }
 
 /* Guest instructions per second: one entry runs the DEC/JNZ loop to its CPUID. */
@@ -152,9 +138,9 @@ static double sim_alu_rate(struct bench_sim *b)
 {
     if (b->cpu->ops->vmwrite(b->cpu, VMCS_ENC_GUEST_RIP, ALU_CODE).outcome != VMX_SUCCEED)
         die("VMWRITE");
-    double t0 = now();
+    double t0 = bench_wall_seconds();
     round_trip(b, VMM_RESUME);
-    double rate = ALU_INSNS / (now() - t0);
+    double rate = ALU_INSNS / (bench_wall_seconds() - t0);
     if (vmread(b, VMCS_ENC_GUEST_RIP) != ALU_CODE + 12)
         die("ALU loop");
     return rate;
@@ -171,20 +157,20 @@ static int stop_on_cpuid(uc_engine *uc, void *user)
 
 static double bare_rate(uc_engine *uc, long n)
 {
-    double t0 = now();
+    double t0 = bench_wall_seconds();
     for (long i = 0; i < n; i++)
         if (uc_emu_start(uc, 0x1000, 0, 0, 0) != UC_ERR_OK)
             die("uc_emu_start");
-    return (double)n / (now() - t0);
+    return (double)n / (bench_wall_seconds() - t0);
 }
 
 /* The same loop in bare Unicorn, no hooks: to the first CPUID's address. */
 static double bare_alu_rate(uc_engine *uc)
 {
-    double t0 = now();
+    double t0 = bench_wall_seconds();
     if (uc_emu_start(uc, 0x2000, 0x2000 + 10, 0, 0) != UC_ERR_OK)
         die("uc_emu_start");
-    return ALU_INSNS / (now() - t0);
+    return ALU_INSNS / (bench_wall_seconds() - t0);
 }
 
 static uc_engine *bare_setup(void *mem)

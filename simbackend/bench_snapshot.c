@@ -13,14 +13,13 @@
  * VMCS written, the code written), VMLAUNCH. Prints min/median per
  * iteration and the ratio of the medians.
  */
-#define _POSIX_C_SOURCE 199309L /* clock_gettime */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "guest_image.h"
 #include "simbackend/snapshot.h"
+#include "tools/bench/bench.h"
 
 #define MIB (1ull << 20)
 
@@ -35,19 +34,6 @@ struct machine {
     vmm_hpa_t vmcs;
     struct vmm_guest_gprs gprs;
 };
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static void die(const char *what)
 {
@@ -121,18 +107,18 @@ int main(int argc, char **argv)
 
     double t_snap[99], t_peer[99];
     for (int r = -1; r < runs; r++) { /* r = -1 warms both */
-        double t0 = now();
+        double t0 = bench_wall_seconds();
         for (long i = 0; i < n; i++) {
             sim_snapshot_restore(snap);
             snap_m.gprs = gprs0;
             launch(&snap_m);
         }
-        double t1 = now();
+        double t1 = bench_wall_seconds();
         for (long i = 0; i < n; i++) {
             build_guest(&peer);
             launch(&peer);
         }
-        double t2 = now();
+        double t2 = bench_wall_seconds();
         if (r >= 0) {
             t_snap[r] = (t1 - t0) / (double)n;
             t_peer[r] = (t2 - t1) / (double)n;
@@ -140,8 +126,8 @@ int main(int argc, char **argv)
     }
     sim_snapshot_restore(snap);
     struct sim_snapshot_stats st = sim_snapshot_last_sync(snap);
-    qsort(t_snap, (size_t)runs, sizeof *t_snap, cmp_double);
-    qsort(t_peer, (size_t)runs, sizeof *t_peer, cmp_double);
+    bench_sort(t_snap, (size_t)runs);
+    bench_sort(t_peer, (size_t)runs);
     printf("clean guest + run to its first exit, %d runs of %ld (min / median, microseconds):\n",
            runs, n);
     printf("  snapshot restore, VMLAUNCH                           %8.2f / %8.2f us\n",

@@ -16,9 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bench_decode_ours.h"
+#include "tools/bench/bench.h"
 
 static const char *const mix[] = {
     "55", "48 89 e5", "41 57", "41 56", "53", "48 83 ec 28", "48 8b 47 08", "8b 46 10",
@@ -50,13 +50,6 @@ static size_t parse_hex(const char *s, uint8_t *out)
     return n;
 }
 
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 struct stream {
     uint8_t *bytes;
     size_t size, insns;
@@ -76,7 +69,7 @@ static volatile unsigned long sink;
 static double pass(enum decoder d, const struct stream *s)
 {
     size_t off = 0, count = 0;
-    double t0 = now_ns();
+    double t0 = (bench_wall_seconds() * 1e9);
     if (d == OURS) {
         count = bench_decode_stream(s->bytes, s->size);
     } else if (d == ZYDIS_INSN || d == ZYDIS_FULL) {
@@ -103,15 +96,9 @@ static double pass(enum decoder d, const struct stream *s)
         if (left)
             return 0;
     }
-    double t = now_ns() - t0;
+    double t = (bench_wall_seconds() * 1e9) - t0;
     sink += count;
     return count == s->insns ? t / (double)count : 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 int main(int argc, char **argv)
@@ -147,7 +134,7 @@ int main(int argc, char **argv)
     printf("%-34s %8s %8s %12s\n", "decoder", "min", "median", "median/ours");
     double ours_median = 0;
     for (int d = 0; d < DECODERS; d++) {
-        qsort(t[d], (size_t)runs, sizeof t[d][0], cmp_double);
+        bench_sort(t[d], (size_t)runs);
         double median = t[d][runs / 2];
         if (d == OURS)
             ours_median = median;

@@ -16,31 +16,16 @@
  * emulator built on Unicorn would pay. Prints CPU ns per instruction, min
  * and median of several runs, and the ratio of the medians.
  */
-#define _POSIX_C_SOURCE 199309L /* clock_gettime */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unicorn/unicorn.h>
 
 #include "emul_testing.h"
+#include "tools/bench/bench.h"
 
 static const uint8_t insn[] = {0x89, 0x08}; /* mov [rax], ecx */
 static volatile uint64_t device_reg;
-
-/* Process CPU time: on a shared machine it is steadier than wall time, and both sides run here. */
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Guest memory: RAM is the test guest's array, the MMIO page one register. */
 static int bench_read(void *ctx, vmm_gpa_t gpa, void *buf, unsigned size)
@@ -114,7 +99,7 @@ static double run_once(enum variant v, long n, struct x86_cpu_state *st, uc_engi
                                      .gpa = T_MMIO_GPA};
     struct x86_emul_result res;
     struct x86_insn decoded;
-    double t0 = now();
+    double t0 = bench_cpu_seconds();
     for (long i = 0; i < n; i++) {
         switch (v) {
         case EMULATE:
@@ -143,7 +128,7 @@ static double run_once(enum variant v, long n, struct x86_cpu_state *st, uc_engi
             break;
         }
     }
-    return (now() - t0) / (double)n * 1e9;
+    return (bench_cpu_seconds() - t0) / (double)n * 1e9;
 fail:
     fprintf(stderr, "bench_emul: %s failed\n", names[v]);
     exit(1);
@@ -169,7 +154,7 @@ int main(int argc, char **argv)
         run_once((enum variant)v, n / 10 + 1, &st, uc); /* warm up */
         for (int r = 0; r < runs; r++)
             t[r] = run_once((enum variant)v, n, &st, uc);
-        qsort(t, (size_t)runs, sizeof t[0], cmp_double);
+        bench_sort(t, (size_t)runs);
         median[v] = t[runs / 2];
         printf("  %-58s min %8.1f  median %8.1f\n", names[v], t[0], median[v]);
     }

@@ -11,7 +11,6 @@
  * predicate function pointers, the shape a first implementation takes.
  * Prints min/median of several runs and the speed ratio.
  */
-#define _POSIX_C_SOURCE 199309L /* clock_gettime */
 #include "ctx.h"
 #include "pred_basic.h"
 #include "pred_entry_ctls.h"
@@ -22,13 +21,13 @@
 #include "pred_guest_regs.h"
 #include "pred_guest_segs.h"
 #include "pred_host_state.h"
+#include "tools/bench/bench.h"
 #include "pred_msr_load.h"
 #include "baseline.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* ---- the peer: the same table walked through function pointers ---- */
 
@@ -75,13 +74,6 @@ static unsigned peer_check(const struct vmx_entry_input *in)
 
 /* ---- measurement ---- */
 
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 static volatile unsigned sink;
 
 enum impl { IMPL_VALIDATOR, IMPL_PEER };
@@ -89,7 +81,7 @@ enum impl { IMPL_VALIDATOR, IMPL_PEER };
 static double ns_per_validation(const struct test_entry *t, enum impl impl, unsigned iters)
 {
     struct vmx_entry_verdict v;
-    double start = now_ns();
+    double start = (bench_wall_seconds() * 1e9);
     for (unsigned i = 0; i < iters; i++) {
         if (impl == IMPL_VALIDATOR) {
             vmx_entry_check(&t->in, &v);
@@ -98,13 +90,7 @@ static double ns_per_validation(const struct test_entry *t, enum impl impl, unsi
             sink += peer_check(&t->in);
         }
     }
-    return (now_ns() - start) / iters;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    return ((bench_wall_seconds() * 1e9) - start) / iters;
 }
 
 #define RUNS 7
@@ -148,8 +134,8 @@ int main(int argc, char **argv)
             mine[r] = ns_per_validation(t, IMPL_VALIDATOR, iters);
             peer[r] = ns_per_validation(t, IMPL_PEER, iters);
         }
-        qsort(mine, RUNS, sizeof mine[0], cmp_double);
-        qsort(peer, RUNS, sizeof peer[0], cmp_double);
+        bench_sort(mine, RUNS);
+        bench_sort(peer, RUNS);
         printf("%-46s %12.1f %12.1f %14.0f %9.2fx\n", scenarios[s].name, mine[0], mine[RUNS / 2],
                1e9 / mine[RUNS / 2], peer[RUNS / 2] / mine[RUNS / 2]);
         printf("%-46s %12.1f %12.1f %14.0f\n", "  peer: function-pointer table walk", peer[0],

@@ -13,9 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "emul_diff.h"
+#include "tools/bench/bench.h"
 
 /* The seed of case i of a run: every case reproduces alone from it. */
 static uint64_t case_seed(uint64_t seed, uint64_t i)
@@ -24,13 +24,6 @@ static uint64_t case_seed(uint64_t seed, uint64_t i)
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return z ^ (z >> 31);
-}
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
 static void print_regs(const char *side, const struct ed_outcome *o)
@@ -132,7 +125,7 @@ int main(int argc, char **argv)
     }
     uint64_t reported = 0;
     bool trace = getenv("EMUL_DIFF_TRACE") != NULL;
-    double t0 = now();
+    double t0 = bench_wall_seconds();
     for (uint64_t i = 0; i < cases; i++) {
         uint64_t cs = case_seed(seed, i);
         ed_src_prng(&src, cs);
@@ -142,7 +135,7 @@ int main(int argc, char **argv)
         if (ed_runner_run(&r) == ED_DIFFERENT && reported++ < show)
             report(&r, cs, verbose);
     }
-    double dt = now() - t0;
+    double dt = bench_wall_seconds() - t0;
     printf("%llu cases in %.2f s: %.0f cases/s (seed %llu)\n", (unsigned long long)cases, dt,
            (double)cases / dt, (unsigned long long)seed);
     ed_stats_print(&r.stats, stdout);
